@@ -29,6 +29,29 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (RosterUserSet, roster_user_set_unref)
 RosterUserSet     *roster_user_set_new               (void);
 void               roster_user_set_append            (RosterUserSet *self,
                                                       RosterUser    *user);
+/* Raw rows, for loading 100k cached users without a GObject per row. */
+typedef struct
+{
+  const char         *account_id;
+  const char         *name;
+  const char         *email;         /* (nullable) */
+  RosterStatus        status;
+  RosterAccountType   account_type;
+  RosterClaim         claim;
+  gboolean            org_admin;
+  gboolean            billable;
+  /* Per product: -1 no access, 0 access but never active, else unix seconds. */
+  gint64              last_active[ROSTER_N_PRODUCTS];
+  const char * const *group_names;   /* (nullable) NULL-terminated */
+} RosterUserRow;
+
+void               roster_user_set_append_row        (RosterUserSet       *self,
+                                                      const RosterUserRow *row);
+/* The resource id (workspace ARI) of each product, for roster_user_set_dup_user(). */
+void               roster_user_set_set_resource_id   (RosterUserSet *self,
+                                                      RosterProduct  product,
+                                                      const char    *resource_id);
+
 /* Sorts by folded name (then account id), builds the search keys and indexes. */
 void               roster_user_set_freeze            (RosterUserSet *self);
 
