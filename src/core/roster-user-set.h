@@ -84,6 +84,20 @@ const char        *roster_user_set_get_search_key    (RosterUserSet *self, guint
 /* A full object for one row. */
 RosterUser        *roster_user_set_dup_user          (RosterUserSet *self, guint i);
 
+/* Interned group names: pointer-equal to the entries of get_group_names(), so a caller
+ * can resolve a name once and compare pointers per row. */
+guint              roster_user_set_get_n_groups      (RosterUserSet *self);
+const char        *roster_user_set_get_group         (RosterUserSet *self,
+                                                      guint          index);
+/* The bare group id when one was seen (users appended from RosterUser), else NULL. */
+const char        *roster_user_set_get_group_id      (RosterUserSet *self,
+                                                      guint          index);
+const char        *roster_user_set_get_resource_id   (RosterUserSet *self,
+                                                      RosterProduct  product);
+gboolean           roster_user_set_is_frozen         (RosterUserSet *self);
+/* Bytes held by the set (pool, records, groups, hash table), for diagnostics. */
+gsize              roster_user_set_get_memory_size   (RosterUserSet *self);
+
 /* Folds a string the way the search keys are folded (for queries). */
 char              *roster_fold_for_search            (const char    *text);
 

@@ -88,6 +88,9 @@ void                 roster_user_add_product          (RosterUser         *self,
 void                 roster_user_add_group            (RosterUser         *self,
                                                        const char         *id,
                                                        const char         *name);
+/* Adds one platform role id (e.g. "atlassian/org-admin"); org admin follows from it. */
+void                 roster_user_add_platform_role    (RosterUser         *self,
+                                                       const char         *role);
 
 /* Parses a whole users search page: fills `users` (element-type RosterUser) and returns
  * the next cursor (owned, NULL on the last page). Fails on any malformed element:

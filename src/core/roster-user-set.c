@@ -1,0 +1,789 @@
+/* roster-user-set.c
+ *
+ * Layout (about 48 bytes a row plus the strings):
+ * - one growing string pool; records hold 32-bit offsets into it, so there is one
+ *   allocation for all strings instead of four per user;
+ * - fixed-size records in one array;
+ * - group names interned once (a few hundred distinct names for 100k users); each user
+ *   points at a NULL-terminated run in one shared array of interned name pointers, so
+ *   get_group_names() needs no allocation and pointer equality identifies a group;
+ * - an open-addressing table of row numbers for account id → row.
+ * After roster_user_set_freeze() nothing changes, so readers on any thread are safe.
+ */
+#define G_LOG_DOMAIN "roster-user-set"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "roster-user-set.h"
+
+#define NO_STRING G_MAXUINT32
+#define FLAG_ORG_ADMIN 1
+#define FLAG_BILLABLE  2
+
+typedef struct
+{
+  guint32 account_id;
+  guint32 name;
+  guint32 email;        /* NO_STRING when hidden */
+  guint32 search_key;   /* set by freeze */
+  guint32 groups;       /* index of the first entry of the user's run in group_ptrs */
+  guint8  status;
+  guint8  account_type;
+  guint8  claim;
+  guint8  flags;
+  gint64  last_active[ROSTER_N_PRODUCTS];
+} Record;
+
+struct _RosterUserSet
+{
+  gatomicrefcount  ref_count;
+
+  char            *pool;          /* (owned) */
+  gsize            pool_len;
+  gsize            pool_alloc;
+
+  GArray          *records;       /* (owned) Record */
+
+  GPtrArray       *group_names;   /* (owned) interned names, owned strings */
+  GPtrArray       *group_ids;     /* (owned) parallel to group_names, (nullable) bare ids */
+  GHashTable      *group_index;   /* (owned) name (borrowed from group_names) → index + 1 */
+  GPtrArray       *group_ptrs;    /* runs of interned name pointers, each ended by NULL */
+
+  guint32         *table;         /* (owned) row + 1, 0 = empty; size table_mask + 1 */
+  guint32          table_mask;
+
+  char            *resource_ids[ROSTER_N_PRODUCTS];
+
+  guint            frozen : 1;
+};
+
+G_DEFINE_BOXED_TYPE (RosterUserSet, roster_user_set, roster_user_set_ref, roster_user_set_unref)
+
+/* Folding */
+
+static gunichar
+fold_special_letter (gunichar c)
+{
+  /* Letters that NFKD does not split into base + mark but that people type without
+   * the stroke: "Łukasz" must be found by "lukasz". */
+  switch (c)
+    {
+    case 0x0142: return 'l';   /* ł */
+    case 0x00F8: return 'o';   /* ø */
+    case 0x0111: return 'd';   /* đ */
+    case 0x0127: return 'h';   /* ħ */
+    case 0x0131: return 'i';   /* dotless ı */
+    case 0x0167: return 't';   /* ŧ */
+    case 0x0180: return 'b';   /* ƀ */
+    default: return c;
+    }
+}
+
+char *
+roster_fold_for_search (const char *text)
+{
+  g_autofree char *valid = NULL;
+  g_autofree char *decomposed = NULL;
+  g_autofree char *folded = NULL;
+  GString *stripped;
+  GString *out;
+  const char *p;
+  gboolean ascii = TRUE;
+
+  if (text == NULL)
+    return g_strdup ("");
+
+  for (p = text; *p != '\0'; p++)
+    if ((guchar) *p >= 0x80)
+      {
+        ascii = FALSE;
+        break;
+      }
+
+  if (ascii)
+    {
+      gsize len = p - text;
+      char *ret = g_malloc (len + 1);
+
+      for (gsize i = 0; i < len; i++)
+        {
+          char c = text[i];
+          ret[i] = (c == '\n' || c == '\r' || c == '\t') ? ' ' : g_ascii_tolower (c);
+        }
+      ret[len] = '\0';
+      return ret;
+    }
+
+  if (!g_utf8_validate (text, -1, NULL))
+    text = valid = g_utf8_make_valid (text, -1);
+
+  decomposed = g_utf8_normalize (text, -1, G_NORMALIZE_NFKD);
+  if (decomposed == NULL)
+    return g_ascii_strdown (text, -1);
+
+  stripped = g_string_sized_new (strlen (decomposed));
+  for (p = decomposed; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      GUnicodeType type = g_unichar_type (c);
+
+      if (g_unichar_combining_class (c) != 0 ||
+          type == G_UNICODE_NON_SPACING_MARK ||
+          type == G_UNICODE_SPACING_MARK ||
+          type == G_UNICODE_ENCLOSING_MARK)
+        continue;
+      if (c == '\n' || c == '\r' || c == '\t')
+        c = ' ';
+      g_string_append_unichar (stripped, c);
+    }
+
+  folded = g_utf8_casefold (stripped->str, stripped->len);
+  g_string_free (stripped, TRUE);
+
+  out = g_string_sized_new (strlen (folded));
+  for (p = folded; *p != '\0'; p = g_utf8_next_char (p))
+    g_string_append_unichar (out, fold_special_letter (g_utf8_get_char (p)));
+
+  return g_string_free (out, FALSE);
+}
+
+/* Pool */
+
+static guint32
+pool_add (RosterUserSet *self,
+          const char    *str)
+{
+  gsize len;
+  guint32 offset;
+
+  if (str == NULL)
+    return NO_STRING;
+
+  len = strlen (str) + 1;
+  if (self->pool_len + len > self->pool_alloc)
+    {
+      gsize want = MAX (self->pool_alloc * 3 / 2, self->pool_len + len);
+
+      want = MAX (want, 4096);
+      g_assert (want < G_MAXUINT32);
+      self->pool = g_realloc (self->pool, want);
+      self->pool_alloc = want;
+    }
+
+  offset = (guint32) self->pool_len;
+  memcpy (self->pool + offset, str, len);
+  self->pool_len += len;
+  return offset;
+}
+
+static inline const char *
+pool_get (const RosterUserSet *self,
+          guint32              offset)
+{
+  return offset == NO_STRING ? NULL : self->pool + offset;
+}
+
+static inline const Record *
+get_record (RosterUserSet *self,
+            guint          i)
+{
+  return &g_array_index (self->records, Record, i);
+}
+
+/* Refcounting */
+
+RosterUserSet *
+roster_user_set_new (void)
+{
+  RosterUserSet *self = g_new0 (RosterUserSet, 1);
+
+  g_atomic_ref_count_init (&self->ref_count);
+  self->records = g_array_new (FALSE, FALSE, sizeof (Record));
+  self->group_names = g_ptr_array_new_with_free_func (g_free);
+  self->group_ids = g_ptr_array_new_with_free_func (g_free);
+  self->group_index = g_hash_table_new (g_str_hash, g_str_equal);
+  self->group_ptrs = g_ptr_array_new ();
+  /* Entry 0 is the empty run shared by every user without groups. */
+  g_ptr_array_add (self->group_ptrs, NULL);
+
+  return self;
+}
+
+RosterUserSet *
+roster_user_set_ref (RosterUserSet *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  g_atomic_ref_count_inc (&self->ref_count);
+  return self;
+}
+
+void
+roster_user_set_unref (RosterUserSet *self)
+{
+  g_return_if_fail (self != NULL);
+
+  if (!g_atomic_ref_count_dec (&self->ref_count))
+    return;
+
+  g_free (self->pool);
+  g_array_unref (self->records);
+  g_hash_table_unref (self->group_index);
+  g_ptr_array_unref (self->group_ptrs);
+  g_ptr_array_unref (self->group_names);
+  g_ptr_array_unref (self->group_ids);
+  g_free (self->table);
+  for (guint p = 0; p < ROSTER_N_PRODUCTS; p++)
+    g_free (self->resource_ids[p]);
+  g_free (self);
+}
+
+/* Building */
+
+static guint
+intern_group (RosterUserSet *self,
+              const char    *name,
+              const char    *id)
+{
+  gpointer value;
+  char *copy;
+
+  if (g_hash_table_lookup_extended (self->group_index, name, NULL, &value))
+    {
+      guint index = GPOINTER_TO_UINT (value) - 1;
+
+      if (id != NULL && g_ptr_array_index (self->group_ids, index) == NULL)
+        g_ptr_array_index (self->group_ids, index) = g_strdup (id);
+      return index;
+    }
+
+  copy = g_strdup (name);
+  g_ptr_array_add (self->group_names, copy);
+  g_ptr_array_add (self->group_ids, g_strdup (id));
+  g_hash_table_insert (self->group_index, copy, GUINT_TO_POINTER (self->group_names->len));
+  return self->group_names->len - 1;
+}
+
+static void
+append_internal (RosterUserSet       *self,
+                 const RosterUserRow *row,
+                 GPtrArray           *group_refs)
+{
+  Record record = { 0 };
+  guint n_groups = 0;
+
+  record.account_id = pool_add (self, row->account_id);
+  record.name = pool_add (self, row->name != NULL ? row->name : "");
+  record.email = (row->email != NULL && row->email[0] != '\0') ? pool_add (self, row->email)
+                                                               : NO_STRING;
+  record.search_key = NO_STRING;
+  record.status = (guint8) row->status;
+  record.account_type = (guint8) row->account_type;
+  record.claim = (guint8) row->claim;
+  record.flags = (row->org_admin ? FLAG_ORG_ADMIN : 0) | (row->billable ? FLAG_BILLABLE : 0);
+  for (guint p = 0; p < ROSTER_N_PRODUCTS; p++)
+    record.last_active[p] = row->last_active[p] < 0 ? -1 : row->last_active[p];
+
+  if (group_refs != NULL)
+    n_groups = group_refs->len;
+  else if (row->group_names != NULL)
+    n_groups = g_strv_length ((char **) row->group_names);
+
+  if (n_groups == 0)
+    record.groups = 0;
+  else
+    {
+      record.groups = self->group_ptrs->len;
+      for (guint g = 0; g < n_groups; g++)
+        {
+          const char *name, *id = NULL;
+          guint index;
+
+          if (group_refs != NULL)
+            {
+              const RosterGroupRef *ref = g_ptr_array_index (group_refs, g);
+
+              /* A group without a readable name is still a membership: show its id. */
+              name = ref->name != NULL ? ref->name : ref->id;
+              id = ref->id;
+            }
+          else
+            name = row->group_names[g];
+
+          if (name == NULL)
+            continue;
+
+          index = intern_group (self, name, id);
+          g_ptr_array_add (self->group_ptrs, g_ptr_array_index (self->group_names, index));
+        }
+      g_ptr_array_add (self->group_ptrs, NULL);
+    }
+
+  g_array_append_val (self->records, record);
+}
+
+void
+roster_user_set_append_row (RosterUserSet       *self,
+                            const RosterUserRow *row)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (!self->frozen);
+  g_return_if_fail (row != NULL);
+  g_return_if_fail (row->account_id != NULL);
+
+  append_internal (self, row, NULL);
+}
+
+void
+roster_user_set_append (RosterUserSet *self,
+                        RosterUser    *user)
+{
+  RosterUserRow row = { 0 };
+  GPtrArray *products;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (!self->frozen);
+  g_return_if_fail (ROSTER_IS_USER (user));
+
+  row.account_id = roster_user_get_account_id (user);
+  row.name = roster_user_get_name (user);
+  row.email = roster_user_get_email (user);
+  row.status = roster_user_get_status (user);
+  row.account_type = roster_user_get_account_type (user);
+  row.claim = roster_user_get_claim (user);
+  row.org_admin = roster_user_is_org_admin (user);
+  row.billable = roster_user_is_billable (user);
+  for (guint p = 0; p < ROSTER_N_PRODUCTS; p++)
+    row.last_active[p] = -1;
+
+  products = roster_user_get_products (user);
+  for (guint i = 0; i < products->len; i++)
+    {
+      const RosterProductAccess *access = g_ptr_array_index (products, i);
+
+      if (access->product >= ROSTER_N_PRODUCTS)
+        continue;
+      row.last_active[access->product] = MAX (row.last_active[access->product],
+                                              access->last_active);
+      if (self->resource_ids[access->product] == NULL && access->resource_id != NULL)
+        self->resource_ids[access->product] = g_strdup (access->resource_id);
+    }
+
+  append_internal (self, &row, roster_user_get_groups (user));
+}
+
+void
+roster_user_set_set_resource_id (RosterUserSet *self,
+                                 RosterProduct  product,
+                                 const char    *resource_id)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (!self->frozen);
+  g_return_if_fail (product < ROSTER_N_PRODUCTS);
+
+  g_free (self->resource_ids[product]);
+  self->resource_ids[product] = g_strdup (resource_id);
+}
+
+/* Freezing */
+
+typedef struct
+{
+  const char *pool;
+  const Record *records;
+} SortContext;
+
+static int
+compare_rows (gconstpointer a,
+              gconstpointer b,
+              gpointer      user_data)
+{
+  const SortContext *ctx = user_data;
+  const Record *ra = &ctx->records[*(const guint32 *) a];
+  const Record *rb = &ctx->records[*(const guint32 *) b];
+  const guchar *ka = (const guchar *) ctx->pool + ra->search_key;
+  const guchar *kb = (const guchar *) ctx->pool + rb->search_key;
+
+  /* The folded name is the key up to '\n'; treat '\n' as its end. */
+  for (;;)
+    {
+      guchar ca = *ka == '\n' ? 0 : *ka;
+      guchar cb = *kb == '\n' ? 0 : *kb;
+
+      if (ca != cb)
+        return ca < cb ? -1 : 1;
+      if (ca == 0)
+        break;
+      ka++;
+      kb++;
+    }
+
+  return strcmp (ctx->pool + ra->account_id, ctx->pool + rb->account_id);
+}
+
+static guint32
+hash_account_id (const char *str)
+{
+  /* FNV-1a, then a final mix so the low bits used by the mask are well spread. */
+  guint32 h = 2166136261u;
+
+  for (; *str != '\0'; str++)
+    h = (h ^ (guchar) *str) * 16777619u;
+  h ^= h >> 16;
+  h *= 0x85ebca6bu;
+  h ^= h >> 13;
+  return h;
+}
+
+static gboolean
+table_insert (RosterUserSet *self,
+              guint          row)
+{
+  const char *id = self->pool + get_record (self, row)->account_id;
+  guint32 slot = hash_account_id (id) & self->table_mask;
+
+  while (self->table[slot] != 0)
+    {
+      if (strcmp (self->pool + get_record (self, self->table[slot] - 1)->account_id, id) == 0)
+        return FALSE;
+      slot = (slot + 1) & self->table_mask;
+    }
+
+  self->table[slot] = row + 1;
+  return TRUE;
+}
+
+void
+roster_user_set_freeze (RosterUserSet *self)
+{
+  g_autofree guint32 *order = NULL;
+  g_autoptr(GArray) sorted = NULL;
+  SortContext ctx;
+  guint n, size;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (!self->frozen);
+
+  n = self->records->len;
+
+  /* Search keys: folded name, '\n', folded email. The newline cannot come from a
+   * query (folding turns it into a space), so no match spans the two parts. */
+  for (guint i = 0; i < n; i++)
+    {
+      Record *record = &g_array_index (self->records, Record, i);
+      g_autofree char *name = roster_fold_for_search (pool_get (self, record->name));
+      g_autofree char *email = roster_fold_for_search (pool_get (self, record->email));
+      g_autofree char *key = g_strconcat (name, "\n", email, NULL);
+
+      record->search_key = pool_add (self, key);
+    }
+
+  order = g_new (guint32, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    order[i] = i;
+  ctx.pool = self->pool;
+  ctx.records = (const Record *) (gpointer) self->records->data;
+  g_qsort_with_data (order, n, sizeof (guint32), compare_rows, &ctx);
+
+  sorted = g_array_sized_new (FALSE, FALSE, sizeof (Record), n);
+  for (guint i = 0; i < n; i++)
+    g_array_append_val (sorted, g_array_index (self->records, Record, order[i]));
+  g_array_unref (self->records);
+  self->records = g_steal_pointer (&sorted);
+
+  /* Hash table at most half full. A repeated account id (a page boundary shifted
+   * during the sync) keeps its first row and drops the others. */
+  size = 16;
+  while (size < n * 2)
+    size <<= 1;
+  self->table = g_new0 (guint32, size);
+  self->table_mask = size - 1;
+
+  {
+    guint out = 0;
+
+    for (guint i = 0; i < n; i++)
+      {
+        if (out != i)
+          g_array_index (self->records, Record, out) = g_array_index (self->records, Record, i);
+        if (table_insert (self, out))
+          out++;
+        else
+          g_debug ("Dropping repeated account id %s",
+                   self->pool + g_array_index (self->records, Record, out).account_id);
+      }
+    g_array_set_size (self->records, out);
+  }
+
+  /* Give back the growth slack. */
+  self->pool = g_realloc (self->pool, MAX (self->pool_len, 1));
+  self->pool_alloc = MAX (self->pool_len, 1);
+  self->records = g_array_set_size (self->records, self->records->len);
+
+  self->frozen = TRUE;
+}
+
+/* Reading */
+
+gboolean
+roster_user_set_is_frozen (RosterUserSet *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  return self->frozen;
+}
+
+guint
+roster_user_set_get_n_users (RosterUserSet *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->records->len;
+}
+
+int
+roster_user_set_lookup (RosterUserSet *self,
+                        const char    *account_id)
+{
+  guint32 slot;
+
+  g_return_val_if_fail (self != NULL, -1);
+  g_return_val_if_fail (self->frozen, -1);
+
+  if (account_id == NULL)
+    return -1;
+
+  slot = hash_account_id (account_id) & self->table_mask;
+  while (self->table[slot] != 0)
+    {
+      guint row = self->table[slot] - 1;
+
+      if (strcmp (self->pool + get_record (self, row)->account_id, account_id) == 0)
+        return (int) row;
+      slot = (slot + 1) & self->table_mask;
+    }
+
+  return -1;
+}
+
+#define CHECK_ROW(self, i, val) \
+  G_STMT_START { \
+    g_return_val_if_fail ((self) != NULL, val); \
+    g_return_val_if_fail ((i) < (self)->records->len, val); \
+  } G_STMT_END
+
+const char *
+roster_user_set_get_account_id (RosterUserSet *self,
+                                guint          i)
+{
+  CHECK_ROW (self, i, NULL);
+  return pool_get (self, get_record (self, i)->account_id);
+}
+
+const char *
+roster_user_set_get_name (RosterUserSet *self,
+                          guint          i)
+{
+  CHECK_ROW (self, i, NULL);
+  return pool_get (self, get_record (self, i)->name);
+}
+
+const char *
+roster_user_set_get_email (RosterUserSet *self,
+                           guint          i)
+{
+  CHECK_ROW (self, i, NULL);
+  return pool_get (self, get_record (self, i)->email);
+}
+
+RosterStatus
+roster_user_set_get_status (RosterUserSet *self,
+                            guint          i)
+{
+  CHECK_ROW (self, i, ROSTER_STATUS_UNKNOWN);
+  return (RosterStatus) get_record (self, i)->status;
+}
+
+RosterAccountType
+roster_user_set_get_account_type (RosterUserSet *self,
+                                  guint          i)
+{
+  CHECK_ROW (self, i, ROSTER_ACCOUNT_TYPE_UNKNOWN);
+  return (RosterAccountType) get_record (self, i)->account_type;
+}
+
+RosterClaim
+roster_user_set_get_claim (RosterUserSet *self,
+                           guint          i)
+{
+  CHECK_ROW (self, i, ROSTER_CLAIM_UNMANAGED);
+  return (RosterClaim) get_record (self, i)->claim;
+}
+
+gboolean
+roster_user_set_is_org_admin (RosterUserSet *self,
+                              guint          i)
+{
+  CHECK_ROW (self, i, FALSE);
+  return (get_record (self, i)->flags & FLAG_ORG_ADMIN) != 0;
+}
+
+gboolean
+roster_user_set_is_billable (RosterUserSet *self,
+                             guint          i)
+{
+  CHECK_ROW (self, i, FALSE);
+  return (get_record (self, i)->flags & FLAG_BILLABLE) != 0;
+}
+
+guint
+roster_user_set_get_products (RosterUserSet *self,
+                              guint          i)
+{
+  const Record *record;
+  guint mask = 0;
+
+  CHECK_ROW (self, i, 0);
+
+  record = get_record (self, i);
+  for (guint p = 0; p < ROSTER_N_PRODUCTS; p++)
+    if (record->last_active[p] >= 0)
+      mask |= 1u << p;
+
+  return mask;
+}
+
+gint64
+roster_user_set_get_product_last_active (RosterUserSet *self,
+                                         guint          i,
+                                         RosterProduct  product)
+{
+  CHECK_ROW (self, i, -1);
+  g_return_val_if_fail (product < ROSTER_N_PRODUCTS, -1);
+
+  return get_record (self, i)->last_active[product];
+}
+
+gint64
+roster_user_set_get_last_active (RosterUserSet *self,
+                                 guint          i)
+{
+  const Record *record;
+  gint64 newest = 0;
+
+  CHECK_ROW (self, i, 0);
+
+  record = get_record (self, i);
+  for (guint p = 0; p < ROSTER_N_PRODUCTS; p++)
+    newest = MAX (newest, record->last_active[p]);
+
+  return newest;
+}
+
+const char * const *
+roster_user_set_get_group_names (RosterUserSet *self,
+                                 guint          i)
+{
+  CHECK_ROW (self, i, NULL);
+  return (const char * const *) &self->group_ptrs->pdata[get_record (self, i)->groups];
+}
+
+guint
+roster_user_set_get_n_groups (RosterUserSet *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->group_names->len;
+}
+
+const char *
+roster_user_set_get_group (RosterUserSet *self,
+                           guint          index)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (index < self->group_names->len, NULL);
+  return g_ptr_array_index (self->group_names, index);
+}
+
+const char *
+roster_user_set_get_group_id (RosterUserSet *self,
+                              guint          index)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (index < self->group_ids->len, NULL);
+  return g_ptr_array_index (self->group_ids, index);
+}
+
+const char *
+roster_user_set_get_search_key (RosterUserSet *self,
+                                guint          i)
+{
+  CHECK_ROW (self, i, NULL);
+  g_return_val_if_fail (self->frozen, NULL);
+  return pool_get (self, get_record (self, i)->search_key);
+}
+
+const char *
+roster_user_set_get_resource_id (RosterUserSet *self,
+                                 RosterProduct  product)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (product < ROSTER_N_PRODUCTS, NULL);
+  return self->resource_ids[product];
+}
+
+RosterUser *
+roster_user_set_dup_user (RosterUserSet *self,
+                          guint          i)
+{
+  const Record *record;
+  const char * const *groups;
+  RosterUser *user;
+
+  CHECK_ROW (self, i, NULL);
+
+  record = get_record (self, i);
+  user = roster_user_new (pool_get (self, record->account_id),
+                          pool_get (self, record->name),
+                          pool_get (self, record->email),
+                          (RosterAccountType) record->account_type,
+                          (RosterStatus) record->status,
+                          (RosterClaim) record->claim);
+
+  for (guint p = 0; p < ROSTER_N_PRODUCTS; p++)
+    if (record->last_active[p] >= 0)
+      roster_user_add_product (user, roster_product_to_string (p), self->resource_ids[p],
+                               record->last_active[p]);
+
+  for (groups = roster_user_set_get_group_names (self, i); *groups != NULL; groups++)
+    {
+      gpointer value = g_hash_table_lookup (self->group_index, *groups);
+      const char *id = NULL;
+
+      if (value != NULL)
+        id = g_ptr_array_index (self->group_ids, GPOINTER_TO_UINT (value) - 1);
+      roster_user_add_group (user, id, *groups);
+    }
+
+  if (record->flags & FLAG_ORG_ADMIN)
+    roster_user_add_platform_role (user, "atlassian/org-admin");
+
+  return user;
+}
+
+gsize
+roster_user_set_get_memory_size (RosterUserSet *self)
+{
+  gsize size;
+
+  g_return_val_if_fail (self != NULL, 0);
+
+  size = sizeof *self;
+  size += self->pool_alloc;
+  size += (gsize) self->records->len * sizeof (Record);
+  size += (gsize) self->group_ptrs->len * sizeof (gpointer);
+  size += (gsize) (self->table_mask + 1) * sizeof (guint32);
+  for (guint g = 0; g < self->group_names->len; g++)
+    size += strlen (g_ptr_array_index (self->group_names, g)) + 1 + 3 * sizeof (gpointer);
+
+  return size;
+}

@@ -1,0 +1,882 @@
+/* roster-user.c
+ *
+ * Parser and value object for one user of the Admin API v2 users search.
+ */
+#define G_LOG_DOMAIN "roster-user"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "roster-error.h"
+#include "roster-inactivity.h"
+#include "roster-user.h"
+#include "roster-user-private.h"
+
+#define GROUP_ARI_PREFIX "ari:cloud:identity::group/"
+
+struct _RosterUser
+{
+  GObject            parent_instance;
+
+  char              *account_id;         /* (owned) */
+  char              *name;               /* (owned) (nullable) */
+  char              *email;              /* (owned) (nullable) */
+  char              *nickname;           /* (owned) (nullable) */
+  char              *account_status;     /* (owned) (nullable) */
+  char              *membership_status;  /* (owned) (nullable) */
+  char              *management_source;  /* (owned) (nullable) */
+  GPtrArray         *platform_roles;     /* (owned) NULL-terminated strv storage */
+  GPtrArray         *products;           /* (owned) RosterProductAccess */
+  GPtrArray         *groups;             /* (owned) RosterGroupRef */
+
+  gint64             added_to_org;
+  gint64             last_active;
+
+  RosterAccountType  account_type;
+  RosterStatus       status;
+  RosterClaim        claim;
+  guint              org_admin : 1;
+};
+
+G_DEFINE_FINAL_TYPE (RosterUser, roster_user, G_TYPE_OBJECT)
+
+/* Helpers */
+
+void
+roster_product_access_free (RosterProductAccess *access)
+{
+  if (access == NULL)
+    return;
+  g_free (access->key);
+  g_free (access->resource_id);
+  g_free (access);
+}
+
+void
+roster_group_ref_free (RosterGroupRef *ref)
+{
+  if (ref == NULL)
+    return;
+  g_free (ref->id);
+  g_free (ref->name);
+  g_free (ref);
+}
+
+static inline int
+parse_digits (const char *s,
+              guint       n,
+              gboolean   *ok)
+{
+  int v = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (!g_ascii_isdigit (s[i]))
+        {
+          *ok = FALSE;
+          return 0;
+        }
+      v = v * 10 + (s[i] - '0');
+    }
+
+  return v;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm). */
+static gint64
+days_from_civil (int y,
+                 int m,
+                 int d)
+{
+  gint64 era;
+  int yoe, doy, doe;
+
+  y -= m <= 2;
+  era = (y >= 0 ? y : y - 399) / 400;
+  yoe = (int) (y - era * 400);
+  doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/* Parses the ISO 8601 forms the Atlassian APIs use: "2025-11-06T23:07:29.936941226Z",
+ * "2024-01-01T00:00:00.000Z", "2025-05-01T09:12:00+02:00", "2025-05-01". No
+ * allocation: this runs for every product of every user during a sync. */
+gboolean
+_roster_parse_iso8601 (const char *str,
+                       gint64     *out_unix)
+{
+  static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+  gboolean ok = TRUE;
+  int year, month, day, hour = 0, minute = 0, second = 0;
+  int offset = 0;
+  const char *p = str;
+
+  if (str == NULL || strlen (str) < 10)
+    return FALSE;
+
+  year = parse_digits (p, 4, &ok);
+  if (!ok || p[4] != '-')
+    return FALSE;
+  month = parse_digits (p + 5, 2, &ok);
+  if (!ok || p[7] != '-')
+    return FALSE;
+  day = parse_digits (p + 8, 2, &ok);
+  if (!ok || month < 1 || month > 12 || day < 1 || day > mdays[month - 1])
+    return FALSE;
+  p += 10;
+
+  if (*p == 'T' || *p == 't' || *p == ' ')
+    {
+      p++;
+      hour = parse_digits (p, 2, &ok);
+      if (!ok || p[2] != ':')
+        return FALSE;
+      minute = parse_digits (p + 3, 2, &ok);
+      if (!ok)
+        return FALSE;
+      p += 5;
+      if (*p == ':')
+        {
+          second = parse_digits (p + 1, 2, &ok);
+          if (!ok)
+            return FALSE;
+          p += 3;
+          if (*p == '.' || *p == ',')
+            {
+              p++;
+              if (!g_ascii_isdigit (*p))
+                return FALSE;
+              while (g_ascii_isdigit (*p))
+                p++;
+            }
+        }
+      /* 60 allows a leap second; it rolls into the next minute. */
+      if (hour > 23 || minute > 59 || second > 60)
+        return FALSE;
+
+      if (*p == 'Z' || *p == 'z')
+        p++;
+      else if (*p == '+' || *p == '-')
+        {
+          int sign = *p == '-' ? -1 : 1;
+          int oh, om;
+
+          p++;
+          oh = parse_digits (p, 2, &ok);
+          if (!ok)
+            return FALSE;
+          p += 2;
+          if (*p == ':')
+            p++;
+          om = parse_digits (p, 2, &ok);
+          if (!ok || oh > 23 || om > 59)
+            return FALSE;
+          p += 2;
+          offset = sign * (oh * 3600 + om * 60);
+        }
+    }
+
+  if (*p != '\0')
+    return FALSE;
+
+  *out_unix = days_from_civil (year, month, day) * 86400
+              + hour * 3600 + minute * 60 + second - offset;
+  return TRUE;
+}
+
+static gboolean
+invalid_member (GError     **error,
+                const char  *member,
+                const char  *expected)
+{
+  g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE,
+               "Malformed user: member “%s” is not %s", member, expected);
+  return FALSE;
+}
+
+/* Reads an optional string member: absent or null → NULL; any other type is an error. */
+static gboolean
+get_optional_string (JsonObject  *object,
+                     const char  *member,
+                     const char **out_value,
+                     GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  *out_value = NULL;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return invalid_member (error, member, "a string");
+
+  *out_value = json_node_get_string (node);
+  return TRUE;
+}
+
+/* Reads an optional array member: absent or null → NULL. */
+static gboolean
+get_optional_array (JsonObject  *object,
+                    const char  *member,
+                    JsonArray  **out_array,
+                    GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  *out_array = NULL;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return invalid_member (error, member, "an array");
+
+  *out_array = json_node_get_array (node);
+  return TRUE;
+}
+
+static RosterStatus
+status_from_parts (const char *account_status,
+                   const char *membership_status)
+{
+  if (account_status == NULL)
+    return ROSTER_STATUS_UNKNOWN;
+  if (g_strcmp0 (account_status, "inactive") == 0 || g_strcmp0 (account_status, "closed") == 0)
+    return ROSTER_STATUS_DEACTIVATED;
+  if (g_strcmp0 (membership_status, "suspended") == 0)
+    return ROSTER_STATUS_SUSPENDED;
+  if (g_strcmp0 (membership_status, "no_membership") == 0)
+    return ROSTER_STATUS_NOT_INVITED;
+  if (g_strcmp0 (account_status, "active") == 0 && g_strcmp0 (membership_status, "active") == 0)
+    return ROSTER_STATUS_ACTIVE;
+  return ROSTER_STATUS_UNKNOWN;
+}
+
+static gboolean
+is_org_admin_role (const char *role)
+{
+  return g_strcmp0 (role, "atlassian/org-admin") == 0 || g_strcmp0 (role, "org-admin") == 0;
+}
+
+static char *
+format_iso8601 (gint64 unix_seconds)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (unix_seconds);
+
+  if (dt == NULL)
+    return NULL;
+
+  return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+/* GObject */
+
+static void
+roster_user_finalize (GObject *object)
+{
+  RosterUser *self = (RosterUser *) object;
+
+  g_clear_pointer (&self->account_id, g_free);
+  g_clear_pointer (&self->name, g_free);
+  g_clear_pointer (&self->email, g_free);
+  g_clear_pointer (&self->nickname, g_free);
+  g_clear_pointer (&self->account_status, g_free);
+  g_clear_pointer (&self->membership_status, g_free);
+  g_clear_pointer (&self->management_source, g_free);
+  g_clear_pointer (&self->platform_roles, g_ptr_array_unref);
+  g_clear_pointer (&self->products, g_ptr_array_unref);
+  g_clear_pointer (&self->groups, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (roster_user_parent_class)->finalize (object);
+}
+
+static void
+roster_user_class_init (RosterUserClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = roster_user_finalize;
+}
+
+static void
+roster_user_init (RosterUser *self)
+{
+  self->platform_roles = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (self->platform_roles, NULL);
+  self->products = g_ptr_array_new_with_free_func ((GDestroyNotify) roster_product_access_free);
+  self->groups = g_ptr_array_new_with_free_func ((GDestroyNotify) roster_group_ref_free);
+  self->account_type = ROSTER_ACCOUNT_TYPE_UNKNOWN;
+  self->status = ROSTER_STATUS_UNKNOWN;
+  self->claim = ROSTER_CLAIM_UNMANAGED;
+}
+
+/* Parsing */
+
+static gboolean
+parse_products (RosterUser  *self,
+                JsonArray   *array,
+                GError     **error)
+{
+  guint n = json_array_get_length (array);
+
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      JsonObject *object;
+      const char *key, *resource_id, *timestamp;
+      gint64 last_active = 0;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        return invalid_member (error, "productAccess[]", "an object");
+      object = json_node_get_object (node);
+
+      if (!get_optional_string (object, "key", &key, error) ||
+          !get_optional_string (object, "id", &resource_id, error) ||
+          !get_optional_string (object, "lastActiveTimestamp", &timestamp, error))
+        {
+          g_prefix_error (error, "productAccess[%u]: ", i);
+          return FALSE;
+        }
+
+      if (timestamp != NULL && timestamp[0] != '\0')
+        {
+          if (!_roster_parse_iso8601 (timestamp, &last_active))
+            {
+              g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE,
+                           "Malformed user: productAccess[%u] member “lastActiveTimestamp” "
+                           "is not an ISO 8601 date (“%s”)", i, timestamp);
+              return FALSE;
+            }
+          /* 0 means "never active"; a real timestamp at or before the epoch is not. */
+          last_active = MAX (last_active, 1);
+        }
+
+      roster_user_add_product (self, key, resource_id, last_active);
+    }
+
+  return TRUE;
+}
+
+static gboolean
+parse_groups (RosterUser  *self,
+              JsonArray   *array,
+              GError     **error)
+{
+  guint n = json_array_get_length (array);
+
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      JsonObject *object;
+      const char *id, *name;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        return invalid_member (error, "groups[]", "an object");
+      object = json_node_get_object (node);
+
+      if (!get_optional_string (object, "id", &id, error) ||
+          !get_optional_string (object, "name", &name, error))
+        {
+          g_prefix_error (error, "groups[%u]: ", i);
+          return FALSE;
+        }
+
+      roster_user_add_group (self, id, name);
+    }
+
+  return TRUE;
+}
+
+static gboolean
+parse_roles (RosterUser  *self,
+             JsonArray   *array,
+             GError     **error)
+{
+  guint n = json_array_get_length (array);
+
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+
+      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+        return invalid_member (error, "platformRoles[]", "a string");
+
+      roster_user_add_platform_role (self, json_node_get_string (node));
+    }
+
+  return TRUE;
+}
+
+RosterUser *
+roster_user_new_from_json (JsonNode  *node,
+                           GError   **error)
+{
+  g_autoptr(RosterUser) self = NULL;
+  JsonObject *object;
+  const char *account_id, *name, *email, *nickname, *account_type, *account_status;
+  const char *membership_status, *status, *claim, *management_source, *added;
+  JsonArray *products, *groups, *roles;
+
+  g_return_val_if_fail (node != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error_literal (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE,
+                           "Malformed user: not a JSON object");
+      return NULL;
+    }
+  object = json_node_get_object (node);
+
+  if (!get_optional_string (object, "accountId", &account_id, error))
+    return NULL;
+  if (account_id == NULL || account_id[0] == '\0')
+    {
+      g_set_error_literal (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE,
+                           "Malformed user: member “accountId” is missing");
+      return NULL;
+    }
+
+  if (!get_optional_string (object, "name", &name, error) ||
+      !get_optional_string (object, "email", &email, error) ||
+      !get_optional_string (object, "nickname", &nickname, error) ||
+      !get_optional_string (object, "accountType", &account_type, error) ||
+      !get_optional_string (object, "accountStatus", &account_status, error) ||
+      !get_optional_string (object, "membershipStatus", &membership_status, error) ||
+      !get_optional_string (object, "status", &status, error) ||
+      !get_optional_string (object, "claimStatus", &claim, error) ||
+      !get_optional_string (object, "managementSource", &management_source, error) ||
+      !get_optional_string (object, "addedToOrg", &added, error) ||
+      !get_optional_array (object, "productAccess", &products, error) ||
+      !get_optional_array (object, "groups", &groups, error) ||
+      !get_optional_array (object, "platformRoles", &roles, error))
+    return NULL;
+
+  self = g_object_new (ROSTER_TYPE_USER, NULL);
+  self->account_id = g_strdup (account_id);
+  self->name = g_strdup (name);
+  /* An empty string is how some responses hide the address. */
+  self->email = (email != NULL && email[0] != '\0') ? g_strdup (email) : NULL;
+  self->nickname = g_strdup (nickname);
+  self->account_status = g_strdup (account_status);
+  self->membership_status = g_strdup (membership_status);
+  self->management_source = g_strdup (management_source);
+  self->account_type = account_type ? roster_account_type_from_string (account_type)
+                                    : ROSTER_ACCOUNT_TYPE_UNKNOWN;
+  self->status = status ? roster_status_from_string (status)
+                        : status_from_parts (account_status, membership_status);
+  self->claim = g_strcmp0 (claim, "managed") == 0 ? ROSTER_CLAIM_MANAGED : ROSTER_CLAIM_UNMANAGED;
+
+  if (added != NULL && !_roster_parse_iso8601 (added, &self->added_to_org))
+    {
+      g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE,
+                   "Malformed user: member “addedToOrg” is not an ISO 8601 date (“%s”)", added);
+      return NULL;
+    }
+
+  if ((products != NULL && !parse_products (self, products, error)) ||
+      (groups != NULL && !parse_groups (self, groups, error)) ||
+      (roles != NULL && !parse_roles (self, roles, error)))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+gboolean
+roster_users_page_parse (JsonNode   *root,
+                         GPtrArray  *users,
+                         char      **out_next_cursor,
+                         GError    **error)
+{
+  g_autoptr(GPtrArray) parsed = NULL;
+  JsonObject *object;
+  JsonNode *data, *links;
+  const char *next = NULL;
+  guint n;
+
+  g_return_val_if_fail (users != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (out_next_cursor != NULL)
+    *out_next_cursor = NULL;
+
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error_literal (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE,
+                           "Malformed users page: not a JSON object");
+      return FALSE;
+    }
+  object = json_node_get_object (root);
+
+  data = json_object_get_member (object, "data");
+  if (data == NULL || !JSON_NODE_HOLDS_ARRAY (data))
+    {
+      g_set_error_literal (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE,
+                           "Malformed users page: member “data” is missing or not an array");
+      return FALSE;
+    }
+
+  links = json_object_get_member (object, "links");
+  if (links != NULL && !JSON_NODE_HOLDS_NULL (links))
+    {
+      if (!JSON_NODE_HOLDS_OBJECT (links))
+        {
+          g_set_error_literal (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE,
+                               "Malformed users page: member “links” is not an object");
+          return FALSE;
+        }
+      if (!get_optional_string (json_node_get_object (links), "next", &next, error))
+        {
+          g_prefix_error (error, "links: ");
+          return FALSE;
+        }
+    }
+
+  n = json_array_get_length (json_node_get_array (data));
+  parsed = g_ptr_array_new_full (n, g_object_unref);
+
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *element = json_array_get_element (json_node_get_array (data), i);
+      RosterUser *user = roster_user_new_from_json (element, error);
+
+      if (user == NULL)
+        {
+          g_prefix_error (error, "data[%u]: ", i);
+          return FALSE;
+        }
+      g_ptr_array_add (parsed, user);
+    }
+
+  for (guint i = 0; i < parsed->len; i++)
+    g_ptr_array_add (users, g_object_ref (g_ptr_array_index (parsed, i)));
+
+  if (out_next_cursor != NULL && next != NULL && next[0] != '\0')
+    *out_next_cursor = g_strdup (next);
+
+  return TRUE;
+}
+
+/* Building */
+
+RosterUser *
+roster_user_new (const char        *account_id,
+                 const char        *name,
+                 const char        *email,
+                 RosterAccountType  account_type,
+                 RosterStatus       status,
+                 RosterClaim        claim)
+{
+  RosterUser *self;
+
+  g_return_val_if_fail (account_id != NULL, NULL);
+
+  self = g_object_new (ROSTER_TYPE_USER, NULL);
+  self->account_id = g_strdup (account_id);
+  self->name = g_strdup (name);
+  self->email = (email != NULL && email[0] != '\0') ? g_strdup (email) : NULL;
+  self->account_type = account_type;
+  self->status = status;
+  self->claim = claim;
+
+  return self;
+}
+
+void
+roster_user_add_product (RosterUser *self,
+                         const char *key,
+                         const char *resource_id,
+                         gint64      last_active)
+{
+  RosterProductAccess *access;
+
+  g_return_if_fail (ROSTER_IS_USER (self));
+
+  access = g_new0 (RosterProductAccess, 1);
+  access->key = g_strdup (key);
+  access->resource_id = g_strdup (resource_id);
+  access->product = roster_product_from_string (key);
+  access->last_active = MAX (last_active, 0);
+  g_ptr_array_add (self->products, access);
+
+  self->last_active = MAX (self->last_active, access->last_active);
+}
+
+void
+roster_user_add_group (RosterUser *self,
+                       const char *id,
+                       const char *name)
+{
+  RosterGroupRef *ref;
+
+  g_return_if_fail (ROSTER_IS_USER (self));
+
+  if (id != NULL && g_str_has_prefix (id, GROUP_ARI_PREFIX))
+    id += strlen (GROUP_ARI_PREFIX);
+
+  ref = g_new0 (RosterGroupRef, 1);
+  ref->id = g_strdup (id);
+  ref->name = g_strdup (name);
+  g_ptr_array_add (self->groups, ref);
+}
+
+void
+roster_user_add_platform_role (RosterUser *self,
+                               const char *role)
+{
+  g_return_if_fail (ROSTER_IS_USER (self));
+  g_return_if_fail (role != NULL);
+
+  /* Keep the array NULL-terminated so it can be returned as a strv. */
+  g_ptr_array_index (self->platform_roles, self->platform_roles->len - 1) = g_strdup (role);
+  g_ptr_array_add (self->platform_roles, NULL);
+
+  if (is_org_admin_role (role))
+    self->org_admin = TRUE;
+}
+
+/* Getters */
+
+const char *
+roster_user_get_account_id (RosterUser *self)
+{
+  g_return_val_if_fail (ROSTER_IS_USER (self), NULL);
+  return self->account_id;
+}
+
+const char *
+roster_user_get_name (RosterUser *self)
+{
+  g_return_val_if_fail (ROSTER_IS_USER (self), NULL);
+  return self->name;
+}
+
+const char *
+roster_user_get_email (RosterUser *self)
+{
+  g_return_val_if_fail (ROSTER_IS_USER (self), NULL);
+  return self->email;
+}
+
+const char *
+roster_user_get_nickname (RosterUser *self)
+{
+  g_return_val_if_fail (ROSTER_IS_USER (self), NULL);
+  return self->nickname;
+}
+
+RosterAccountType
+roster_user_get_account_type (RosterUser *self)
+{
+  g_return_val_if_fail (ROSTER_IS_USER (self), ROSTER_ACCOUNT_TYPE_UNKNOWN);
+  return self->account_type;
+}
+
+RosterStatus
+roster_user_get_status (RosterUser *self)
+{
+  g_return_val_if_fail (ROSTER_IS_USER (self), ROSTER_STATUS_UNKNOWN);
+  return self->status;
+}
+
+const char *
+roster_user_get_account_status (RosterUser *self)
+{
+  g_return_val_if_fail (ROSTER_IS_USER (self), NULL);
+  return self->account_status;
+}
+
+const char *
+roster_user_get_membership_status (RosterUser *self)
+{
+  g_return_val_if_fail (ROSTER_IS_USER (self), NULL);
+  return self->membership_status;
+}
+
+RosterClaim
+roster_user_get_claim (RosterUser *self)
+{
+  g_return_val_if_fail (ROSTER_IS_USER (self), ROSTER_CLAIM_UNMANAGED);
+  return self->claim;
+}
+
+const char *
+roster_user_get_management_source (RosterUser *self)
+{
+  g_return_val_if_fail (ROSTER_IS_USER (self), NULL);
+  return self->management_source;
+}
+
+gint64
+roster_user_get_added_to_org (RosterUser *self)
+{
+  g_return_val_if_fail (ROSTER_IS_USER (self), 0);
+  return self->added_to_org;
+}
+
+const char * const *
+roster_user_get_platform_roles (RosterUser *self)
+{
+  g_return_val_if_fail (ROSTER_IS_USER (self), NULL);
+  return (const char * const *) self->platform_roles->pdata;
+}
+
+gboolean
+roster_user_is_org_admin (RosterUser *self)
+{
+  g_return_val_if_fail (ROSTER_IS_USER (self), FALSE);
+  return self->org_admin;
+}
+
+gboolean
+roster_user_is_billable (RosterUser *self)
+{
+  g_return_val_if_fail (ROSTER_IS_USER (self), FALSE);
+
+  /* Atlassian bills active members with access to a product. App accounts (bots) and
+   * JSM portal customers are free; an unknown type is counted to err on the side of
+   * showing the cost. */
+  return self->status == ROSTER_STATUS_ACTIVE &&
+         self->account_type != ROSTER_ACCOUNT_TYPE_APP &&
+         self->account_type != ROSTER_ACCOUNT_TYPE_CUSTOMER &&
+         self->products->len > 0;
+}
+
+GPtrArray *
+roster_user_get_products (RosterUser *self)
+{
+  g_return_val_if_fail (ROSTER_IS_USER (self), NULL);
+  return self->products;
+}
+
+GPtrArray *
+roster_user_get_groups (RosterUser *self)
+{
+  g_return_val_if_fail (ROSTER_IS_USER (self), NULL);
+  return self->groups;
+}
+
+gint64
+roster_user_get_last_active (RosterUser *self)
+{
+  g_return_val_if_fail (ROSTER_IS_USER (self), 0);
+  return self->last_active;
+}
+
+gboolean
+roster_user_has_product (RosterUser    *self,
+                         RosterProduct  product)
+{
+  g_return_val_if_fail (ROSTER_IS_USER (self), FALSE);
+
+  for (guint i = 0; i < self->products->len; i++)
+    {
+      const RosterProductAccess *access = g_ptr_array_index (self->products, i);
+
+      if (access->product == product)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void
+add_timestamp_member (JsonBuilder *builder,
+                      const char  *member,
+                      gint64       unix_seconds)
+{
+  g_autofree char *iso = NULL;
+
+  json_builder_set_member_name (builder, member);
+  if (unix_seconds > 0 && (iso = format_iso8601 (unix_seconds)) != NULL)
+    json_builder_add_string_value (builder, iso);
+  else
+    json_builder_add_null_value (builder);
+}
+
+void
+roster_user_to_json (RosterUser  *self,
+                     JsonBuilder *builder,
+                     gint64       now_unix,
+                     guint        warning_days,
+                     guint        overdue_days)
+{
+  RosterThresholds thresholds = { warning_days, overdue_days };
+  int days;
+
+  g_return_if_fail (ROSTER_IS_USER (self));
+  g_return_if_fail (JSON_IS_BUILDER (builder));
+
+  json_builder_begin_object (builder);
+
+  json_builder_set_member_name (builder, "account_id");
+  json_builder_add_string_value (builder, self->account_id);
+
+  json_builder_set_member_name (builder, "name");
+  if (self->name != NULL)
+    json_builder_add_string_value (builder, self->name);
+  else
+    json_builder_add_null_value (builder);
+
+  json_builder_set_member_name (builder, "email");
+  if (self->email != NULL)
+    json_builder_add_string_value (builder, self->email);
+  else
+    json_builder_add_null_value (builder);
+
+  json_builder_set_member_name (builder, "account_type");
+  json_builder_add_string_value (builder, roster_account_type_to_string (self->account_type));
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_string_value (builder, roster_status_to_string (self->status));
+  json_builder_set_member_name (builder, "claim");
+  json_builder_add_string_value (builder, roster_claim_to_string (self->claim));
+
+  json_builder_set_member_name (builder, "products");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < self->products->len; i++)
+    {
+      const RosterProductAccess *access = g_ptr_array_index (self->products, i);
+      const char *nick = roster_product_to_string (access->product);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "key");
+      if (access->key != NULL)
+        json_builder_add_string_value (builder, access->key);
+      else
+        json_builder_add_null_value (builder);
+      /* The short product nick of the query syntax (jira, jsm, confluence), or null. */
+      json_builder_set_member_name (builder, "product");
+      if (nick != NULL)
+        json_builder_add_string_value (builder, nick);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "resource_id");
+      if (access->resource_id != NULL)
+        json_builder_add_string_value (builder, access->resource_id);
+      else
+        json_builder_add_null_value (builder);
+      add_timestamp_member (builder, "last_active", access->last_active);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  add_timestamp_member (builder, "last_active", self->last_active);
+
+  days = roster_inactivity_days (self->last_active, now_unix);
+  json_builder_set_member_name (builder, "days_inactive");
+  if (days >= 0)
+    json_builder_add_int_value (builder, days);
+  else
+    json_builder_add_null_value (builder);
+
+  json_builder_set_member_name (builder, "inactivity");
+  json_builder_add_string_value (builder,
+                                 roster_inactivity_to_string (
+                                   roster_inactivity_classify (&thresholds, self->last_active,
+                                                               now_unix)));
+
+  json_builder_end_object (builder);
+}
