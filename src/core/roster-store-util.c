@@ -1,0 +1,137 @@
+/* roster-store-util.c
+ *
+ * Small SQLite helpers shared by the store and the audit trail.
+ */
+#define G_LOG_DOMAIN "roster-store"
+
+#include "config.h"
+
+#include <glib.h>
+
+#include "roster-store-private.h"
+
+gboolean
+_roster_store_fail (GError     **error,
+                    sqlite3     *db,
+                    int          rc,
+                    const char  *what)
+{
+  const char *detail = db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc);
+  const char *hint;
+
+  switch (rc & 0xff)
+    {
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+      hint = "the cache file or its folder is read-only";
+      break;
+    case SQLITE_FULL:
+      hint = "the disk is full";
+      break;
+    case SQLITE_NOTADB:
+      hint = "the cache file is not a Roster database";
+      break;
+    case SQLITE_CORRUPT:
+      hint = "the cache file is damaged";
+      break;
+    case SQLITE_CANTOPEN:
+      hint = "the cache file cannot be opened";
+      break;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      hint = "the cache file is in use by another program";
+      break;
+    case SQLITE_IOERR:
+      hint = "the disk reported an input/output error";
+      break;
+    default:
+      hint = NULL;
+      break;
+    }
+
+  if (hint != NULL)
+    g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_CACHE,
+                 "%s failed: %s (%s)", what, hint, detail);
+  else
+    g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_CACHE,
+                 "%s failed: %s", what, detail);
+
+  return FALSE;
+}
+
+gboolean
+_roster_store_exec (sqlite3     *db,
+                    const char  *sql,
+                    GError     **error)
+{
+  int rc = sqlite3_exec (db, sql, NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    return _roster_store_fail (error, db, rc, "Writing to the cache");
+
+  return TRUE;
+}
+
+int
+_roster_store_bind_text (sqlite3_stmt *stmt,
+                         int           index,
+                         const char   *text)
+{
+  if (text == NULL)
+    return sqlite3_bind_null (stmt, index);
+  return sqlite3_bind_text (stmt, index, text, -1, SQLITE_STATIC);
+}
+
+char *
+_roster_store_meta_get (sqlite3     *db,
+                        const char  *key,
+                        GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  char *value = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (db, "SELECT value FROM meta WHERE key = ?1", -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    return _roster_store_fail (error, db, rc, "Reading the cache"), NULL;
+
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  else if (rc != SQLITE_DONE)
+    _roster_store_fail (error, db, rc, "Reading the cache");
+
+  sqlite3_finalize (stmt);
+  return value;
+}
+
+gboolean
+_roster_store_meta_set (sqlite3     *db,
+                        const char  *key,
+                        const char  *value,
+                        GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (value == NULL)
+    rc = sqlite3_prepare_v2 (db, "DELETE FROM meta WHERE key = ?1", -1, &stmt, NULL);
+  else
+    rc = sqlite3_prepare_v2 (db, "INSERT INTO meta (key, value) VALUES (?1, ?2) "
+                                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                             -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    return _roster_store_fail (error, db, rc, "Writing to the cache");
+
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  if (value != NULL)
+    sqlite3_bind_text (stmt, 2, value, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    return _roster_store_fail (error, db, rc, "Writing to the cache");
+
+  return TRUE;
+}

@@ -1,0 +1,2847 @@
+/* roster-store.c
+ *
+ * One SQLite file per organization. A single worker thread owns the connection
+ * and runs queued jobs in FIFO order; async calls complete on the caller's
+ * main context (GTask), _sync calls block on a GCond, so they also work in a
+ * thread without a main loop (rosterctl).
+ *
+ * Schema (PRAGMA user_version = 1)
+ * --------------------------------
+ * meta (key TEXT PK, value TEXT)                                  WITHOUT ROWID
+ *   Non-secret facts: org_id, org_name, directory_id, admin_url; sync_synced_at,
+ *   sync_n_users, sync_n_pages; audit_head_id, audit_head_hash (audit chain head).
+ * users (account_id TEXT PK, name, email NULL, nickname, account_type, status,
+ *        account_status, membership_status, claim, management_source,
+ *        added_to_org INT, is_org_admin INT, billable INT, last_active INT,
+ *        platform_roles TEXT (newline-separated))                 WITHOUT ROWID
+ *   Enums are stored as their stable nicks ("active", "atlassian", "managed").
+ * user_products (account_id, product_key, product INT (RosterProduct), resource_id,
+ *        last_active INT (0 = never), PK (account_id, resource_id)) WITHOUT ROWID
+ * user_groups (account_id, group_id, group_name, PK (account_id, group_id)) WITHOUT ROWID
+ *   The three cache tables are clustered on account_id, so loading reads each
+ *   with one ordered scan and merges them without sorting. They have no
+ *   foreign keys: a sync swaps them wholesale.
+ * users_staging, user_products_staging, user_groups_staging: same shape; a sync
+ *   fills them and the commit swaps them in with DROP + ALTER TABLE RENAME in
+ *   one transaction (faster than DELETE + INSERT…SELECT, see the report).
+ * settings (key TEXT PK, value TEXT)                              WITHOUT ROWID
+ * protected_accounts (account_id PK, reason 'manual'|'org-admin', note, added_at INT)
+ * protected_removals (account_id PK, removed_at INT)
+ *   Explicit removals, so that protecting org admins again after a resync does
+ *   not bring back a protection the admin took away.
+ * audit (id INTEGER PK AUTOINCREMENT, time TEXT (ISO 8601 UTC, ms), os_user,
+ *        org_id, action, target, outcome, http_status INT, job_id, detail,
+ *        prev_hash, hash)  — see roster-audit.c for the chain.
+ * jobs (id TEXT PK, action, params TEXT (JSON), state, created_at INT,
+ *       updated_at INT, n_targets INT, canary INT, os_user, message)
+ * job_targets (job_id → jobs ON DELETE CASCADE, seq INT, account_id,
+ *       state 'pending'|'done'|'failed'|'skipped', http_status INT, message,
+ *       before_state, updated_at INT, PK (job_id, account_id))
+ *   The bulk-job journal; the engine lives in roster-bulk.c.
+ */
+#define G_LOG_DOMAIN "roster-store"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "roster-store.h"
+#include "roster-error.h"
+#include "roster-store-private.h"
+
+#define STORE_SCHEMA_VERSION 1
+
+/* ------------------------------------------------------------------------- */
+/* Schema                                                                     */
+
+#define CACHE_TABLES_SQL(sfx) \
+  "CREATE TABLE users" sfx " (" \
+  " account_id TEXT NOT NULL PRIMARY KEY," \
+  " name TEXT NOT NULL DEFAULT ''," \
+  " email TEXT," \
+  " nickname TEXT," \
+  " account_type TEXT NOT NULL," \
+  " status TEXT NOT NULL," \
+  " account_status TEXT," \
+  " membership_status TEXT," \
+  " claim TEXT NOT NULL," \
+  " management_source TEXT," \
+  " added_to_org INTEGER NOT NULL DEFAULT 0," \
+  " is_org_admin INTEGER NOT NULL DEFAULT 0," \
+  " billable INTEGER NOT NULL DEFAULT 0," \
+  " last_active INTEGER NOT NULL DEFAULT 0," \
+  " platform_roles TEXT" \
+  ") WITHOUT ROWID;" \
+  "CREATE TABLE user_products" sfx " (" \
+  " account_id TEXT NOT NULL," \
+  " product_key TEXT NOT NULL," \
+  " product INTEGER NOT NULL," \
+  " resource_id TEXT NOT NULL," \
+  " last_active INTEGER NOT NULL DEFAULT 0," \
+  " PRIMARY KEY (account_id, resource_id)" \
+  ") WITHOUT ROWID;" \
+  "CREATE TABLE user_groups" sfx " (" \
+  " account_id TEXT NOT NULL," \
+  " group_id TEXT NOT NULL," \
+  " group_name TEXT NOT NULL DEFAULT ''," \
+  " PRIMARY KEY (account_id, group_id)" \
+  ") WITHOUT ROWID;"
+
+static const char schema_v1[] =
+  "CREATE TABLE meta (key TEXT NOT NULL PRIMARY KEY, value TEXT) WITHOUT ROWID;"
+  CACHE_TABLES_SQL ("")
+  "CREATE TABLE settings (key TEXT NOT NULL PRIMARY KEY, value TEXT) WITHOUT ROWID;"
+  "CREATE TABLE protected_accounts ("
+  " account_id TEXT NOT NULL PRIMARY KEY,"
+  " reason TEXT NOT NULL CHECK (reason IN ('manual', 'org-admin')),"
+  " note TEXT,"
+  " added_at INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE protected_removals ("
+  " account_id TEXT NOT NULL PRIMARY KEY,"
+  " removed_at INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE audit ("
+  " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  " time TEXT NOT NULL,"
+  " os_user TEXT,"
+  " org_id TEXT,"
+  " action TEXT NOT NULL,"
+  " target TEXT,"
+  " outcome TEXT,"
+  " http_status INTEGER NOT NULL DEFAULT 0,"
+  " job_id TEXT,"
+  " detail TEXT,"
+  " prev_hash TEXT NOT NULL,"
+  " hash TEXT NOT NULL"
+  ");"
+  "CREATE INDEX audit_time ON audit (time);"
+  "CREATE INDEX audit_action ON audit (action, time);"
+  "CREATE TABLE jobs ("
+  " id TEXT NOT NULL PRIMARY KEY,"
+  " action TEXT NOT NULL,"
+  " params TEXT,"
+  " state TEXT NOT NULL,"
+  " created_at INTEGER NOT NULL,"
+  " updated_at INTEGER NOT NULL,"
+  " n_targets INTEGER NOT NULL DEFAULT 0,"
+  " canary INTEGER NOT NULL DEFAULT 0,"
+  " os_user TEXT,"
+  " message TEXT"
+  ");"
+  "CREATE TABLE job_targets ("
+  " job_id TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,"
+  " seq INTEGER NOT NULL,"
+  " account_id TEXT NOT NULL,"
+  " state TEXT NOT NULL DEFAULT 'pending'"
+  "   CHECK (state IN ('pending', 'done', 'failed', 'skipped')),"
+  " http_status INTEGER NOT NULL DEFAULT 0,"
+  " message TEXT,"
+  " before_state TEXT,"
+  " updated_at INTEGER NOT NULL DEFAULT 0,"
+  " PRIMARY KEY (job_id, account_id)"
+  ");"
+  "CREATE INDEX job_targets_seq ON job_targets (job_id, seq);";
+
+/* migrations[i] brings a file from user_version i to i + 1. */
+static const char * const migrations[] = {
+  schema_v1,
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == STORE_SCHEMA_VERSION);
+
+static const char staging_sql[] =
+  "DROP TABLE IF EXISTS users_staging;"
+  "DROP TABLE IF EXISTS user_products_staging;"
+  "DROP TABLE IF EXISTS user_groups_staging;"
+  CACHE_TABLES_SQL ("_staging");
+
+/* ------------------------------------------------------------------------- */
+/* Worker                                                                     */
+
+typedef struct _Worker Worker;
+typedef gboolean (*WorkerFunc) (Worker    *w,
+                                gpointer   data,
+                                gpointer  *out_result,
+                                GError   **error);
+
+struct _Worker
+{
+  gint          ref_count;
+  GAsyncQueue  *queue;         /* (owned) of Job */
+  GThread      *thread;        /* (owned) */
+  char         *path;
+
+  /* Only touched on the worker thread. */
+  sqlite3      *db;
+  sqlite3_stmt *stage_user;
+  sqlite3_stmt *stage_product;
+  sqlite3_stmt *stage_group;
+  guint         staging : 1;
+};
+
+typedef struct
+{
+  GMutex    mutex;
+  GCond     cond;
+  gboolean  done;
+  gpointer  result;
+  GError   *error;
+} Waiter;
+
+typedef struct
+{
+  WorkerFunc      func;        /* NULL = stop the thread */
+  gpointer        data;
+  GDestroyNotify  data_free;
+  GDestroyNotify  result_free;
+  gboolean        needs_db;
+  GTask          *task;        /* (nullable) async */
+  Waiter         *waiter;      /* (nullable) sync */
+  GCancellable   *cancellable; /* (nullable) sync */
+} Job;
+
+struct _RosterStore
+{
+  GObject  parent_instance;
+
+  char    *path;
+  Worker  *worker;   /* (nullable) running while open */
+};
+
+G_DEFINE_FINAL_TYPE (RosterStore, roster_store, G_TYPE_OBJECT)
+
+static Worker *
+worker_ref (Worker *w)
+{
+  g_atomic_int_inc (&w->ref_count);
+  return w;
+}
+
+static void
+worker_finalize_statements (Worker *w)
+{
+  g_clear_pointer (&w->stage_user, sqlite3_finalize);
+  g_clear_pointer (&w->stage_product, sqlite3_finalize);
+  g_clear_pointer (&w->stage_group, sqlite3_finalize);
+}
+
+static void
+worker_unref (Worker *w)
+{
+  if (!g_atomic_int_dec_and_test (&w->ref_count))
+    return;
+
+  worker_finalize_statements (w);
+  if (w->db != NULL)
+    sqlite3_close_v2 (w->db);
+  g_async_queue_unref (w->queue);
+  g_free (w->path);
+  g_free (w);
+}
+
+static void
+job_free (Job *job)
+{
+  if (job->data_free != NULL && job->data != NULL)
+    job->data_free (job->data);
+  g_clear_object (&job->task);
+  g_clear_object (&job->cancellable);
+  g_free (job);
+}
+
+static void
+job_complete (Job      *job,
+              gboolean  ok,
+              gpointer  result,
+              GError   *error)
+{
+  if (job->task != NULL)
+    {
+      if (ok)
+        g_task_return_pointer (job->task, result, job->result_free);
+      else
+        g_task_return_error (job->task, error);
+    }
+  else if (job->waiter != NULL)
+    {
+      Waiter *waiter = job->waiter;
+
+      g_mutex_lock (&waiter->mutex);
+      waiter->result = ok ? result : NULL;
+      waiter->error = ok ? NULL : error;
+      waiter->done = TRUE;
+      g_cond_signal (&waiter->cond);
+      g_mutex_unlock (&waiter->mutex);
+    }
+  else
+    {
+      /* Fire and forget (sync_abort). */
+      if (ok && result != NULL && job->result_free != NULL)
+        job->result_free (result);
+      if (error != NULL)
+        {
+          g_debug ("Background store job failed: %s", error->message);
+          g_error_free (error);
+        }
+    }
+}
+
+static gpointer
+worker_thread_func (gpointer user_data)
+{
+  Worker *w = user_data;
+
+  for (;;)
+    {
+      Job *job = g_async_queue_pop (w->queue);
+      GCancellable *cancellable;
+      GError *error = NULL;
+      gpointer result = NULL;
+      gboolean ok;
+
+      if (job->func == NULL)
+        {
+          job_complete (job, TRUE, NULL, NULL);
+          job_free (job);
+          break;
+        }
+
+      cancellable = job->task != NULL ? g_task_get_cancellable (job->task) : job->cancellable;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, &error))
+        ok = FALSE;
+      else if (job->needs_db && w->db == NULL)
+        {
+          g_set_error_literal (&error, ROSTER_ERROR, ROSTER_ERROR_CACHE,
+                               "The cache is not open");
+          ok = FALSE;
+        }
+      else
+        ok = job->func (w, job->data, &result, &error);
+
+      if (!ok && error == NULL)
+        g_set_error_literal (&error, ROSTER_ERROR, ROSTER_ERROR_FAILED,
+                             "A cache operation failed without saying why");
+
+      job_complete (job, ok, result, error);
+      job_free (job);
+    }
+
+  worker_finalize_statements (w);
+  g_clear_pointer (&w->db, sqlite3_close_v2);
+  worker_unref (w);
+
+  return NULL;
+}
+
+static Worker *
+worker_new (const char *path)
+{
+  Worker *w = g_new0 (Worker, 1);
+
+  w->ref_count = 1;
+  w->path = g_strdup (path);
+  w->queue = g_async_queue_new ();
+  w->thread = g_thread_new ("roster-store", worker_thread_func, worker_ref (w));
+
+  return w;
+}
+
+/* Stops the worker after the jobs already queued. */
+static void
+worker_stop (Worker *w)
+{
+  Job *job = g_new0 (Job, 1);
+  GThread *thread = g_steal_pointer (&w->thread);
+
+  g_async_queue_push (w->queue, job);
+
+  if (g_thread_self () == thread)
+    /* The last reference to the store was dropped by a job on the worker
+     * itself: let the thread end on its own. */
+    g_thread_unref (thread);
+  else
+    g_thread_join (thread);
+
+  worker_unref (w);
+}
+
+static void
+push_async (RosterStore         *self,
+            WorkerFunc           func,
+            gpointer             data,
+            GDestroyNotify       data_free,
+            GDestroyNotify       result_free,
+            gboolean             needs_db,
+            gpointer             source_tag,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Job *job;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+  /* Report what really happened: a commit that ran is not "cancelled". */
+  g_task_set_check_cancellable (task, FALSE);
+
+  if (self->worker == NULL)
+    {
+      if (data_free != NULL && data != NULL)
+        data_free (data);
+      g_task_return_new_error (task, ROSTER_ERROR, ROSTER_ERROR_CACHE, "The cache is not open");
+      return;
+    }
+
+  job = g_new0 (Job, 1);
+  job->func = func;
+  job->data = data;
+  job->data_free = data_free;
+  job->result_free = result_free;
+  job->needs_db = needs_db;
+  job->task = g_steal_pointer (&task);
+  g_async_queue_push (self->worker->queue, job);
+}
+
+static gpointer
+run_sync (RosterStore     *self,
+          WorkerFunc       func,
+          gpointer         data,
+          GDestroyNotify   data_free,
+          gboolean         needs_db,
+          GCancellable    *cancellable,
+          GError         **error)
+{
+  Waiter waiter = { 0 };
+  gpointer result;
+  Job *job;
+
+  if (self->worker == NULL)
+    {
+      if (data_free != NULL && data != NULL)
+        data_free (data);
+      g_set_error_literal (error, ROSTER_ERROR, ROSTER_ERROR_CACHE, "The cache is not open");
+      return NULL;
+    }
+
+  if (g_thread_self () == self->worker->thread)
+    {
+      g_critical ("A blocking store call was made from the store thread");
+      if (data_free != NULL && data != NULL)
+        data_free (data);
+      g_set_error_literal (error, ROSTER_ERROR, ROSTER_ERROR_FAILED,
+                           "Blocking store call from the store thread");
+      return NULL;
+    }
+
+  g_mutex_init (&waiter.mutex);
+  g_cond_init (&waiter.cond);
+
+  job = g_new0 (Job, 1);
+  job->func = func;
+  job->data = data;
+  job->data_free = data_free;
+  job->needs_db = needs_db;
+  job->waiter = &waiter;
+  job->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+
+  g_mutex_lock (&waiter.mutex);
+  g_async_queue_push (self->worker->queue, job);
+  while (!waiter.done)
+    g_cond_wait (&waiter.cond, &waiter.mutex);
+  g_mutex_unlock (&waiter.mutex);
+
+  result = waiter.result;
+  if (waiter.error != NULL)
+    g_propagate_error (error, waiter.error);
+
+  g_mutex_clear (&waiter.mutex);
+  g_cond_clear (&waiter.cond);
+
+  return result;
+}
+
+static gpointer
+finish_pointer (RosterStore   *self,
+                GAsyncResult  *result,
+                gpointer       source_tag,
+                GError       **error)
+{
+  g_return_val_if_fail (ROSTER_IS_STORE (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static gboolean
+finish_boolean (RosterStore   *self,
+                GAsyncResult  *result,
+                gpointer       source_tag,
+                GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  finish_pointer (self, result, source_tag, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+run_sync_boolean (RosterStore     *self,
+                  WorkerFunc       func,
+                  gpointer         data,
+                  GDestroyNotify   data_free,
+                  GCancellable    *cancellable,
+                  GError         **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  run_sync (self, func, data, data_free, TRUE, cancellable, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------- */
+/* SQL helpers                                                                */
+
+static gboolean
+prepare (sqlite3       *db,
+         const char    *sql,
+         sqlite3_stmt **stmt,
+         GError       **error)
+{
+  int rc = sqlite3_prepare_v2 (db, sql, -1, stmt, NULL);
+
+  if (rc != SQLITE_OK)
+    return _roster_store_fail (error, db, rc, "Reading the cache");
+  return TRUE;
+}
+
+static gboolean
+step_done (sqlite3       *db,
+           sqlite3_stmt  *stmt,
+           const char    *what,
+           GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    return _roster_store_fail (error, db, rc, what);
+  return TRUE;
+}
+
+static void
+rollback (sqlite3 *db)
+{
+  if (!sqlite3_get_autocommit (db))
+    sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static gint64
+query_int64 (sqlite3     *db,
+             const char  *sql,
+             gint64       fallback)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 value = fallback;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    return fallback;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+
+  return value;
+}
+
+static RosterClaim
+claim_from_string (const char *str)
+{
+  return g_strcmp0 (str, "unmanaged") == 0 ? ROSTER_CLAIM_UNMANAGED : ROSTER_CLAIM_MANAGED;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Open                                                                       */
+
+static gboolean
+open_func (Worker    *w,
+           gpointer   data,
+           gpointer  *out_result,
+           GError   **error)
+{
+  g_autofree char *dir = g_path_get_dirname (w->path);
+  sqlite3 *db = NULL;
+  gint64 version;
+  int rc;
+
+  if (w->db != NULL)
+    {
+      *out_result = GINT_TO_POINTER (TRUE);
+      return TRUE;
+    }
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int errsv = errno;
+      g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_CACHE,
+                   "Creating the cache folder %s failed: %s", dir, g_strerror (errsv));
+      return FALSE;
+    }
+
+  /* Create the file ourselves so it is private from the start; SQLite gives the
+   * -wal and -shm files the same mode. */
+  if (!g_file_test (w->path, G_FILE_TEST_EXISTS))
+    {
+      int fd = g_open (w->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+      if (fd < 0 && errno != EEXIST)
+        {
+          int errsv = errno;
+          g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_CACHE,
+                       "Creating the cache file %s failed: %s", w->path, g_strerror (errsv));
+          return FALSE;
+        }
+      if (fd >= 0)
+        close (fd);
+    }
+
+  rc = sqlite3_open_v2 (w->path, &db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
+                        NULL);
+  if (rc != SQLITE_OK)
+    {
+      _roster_store_fail (error, db, rc, "Opening the cache");
+      sqlite3_close_v2 (db);
+      return FALSE;
+    }
+
+  /* SQLite silently falls back to read-only; a cache we cannot write is an error
+   * the admin must see, and we must not touch such a file. */
+  if (sqlite3_db_readonly (db, "main") == 1)
+    {
+      g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_CACHE,
+                   "Opening the cache failed: the cache file %s is read-only", w->path);
+      sqlite3_close_v2 (db);
+      return FALSE;
+    }
+
+  sqlite3_busy_timeout (db, 5000);
+  sqlite3_extended_result_codes (db, 1);
+
+  /* Reading first: a file that is not a database fails here, before anything
+   * is written to it. */
+  {
+    sqlite3_stmt *stmt = NULL;
+
+    rc = sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL);
+    if (rc == SQLITE_OK)
+      rc = sqlite3_step (stmt);
+    if (rc != SQLITE_ROW)
+      {
+        _roster_store_fail (error, db, rc, "Opening the cache");
+        sqlite3_finalize (stmt);
+        sqlite3_close_v2 (db);
+        return FALSE;
+      }
+    version = sqlite3_column_int64 (stmt, 0);
+    sqlite3_finalize (stmt);
+  }
+
+  if (version > STORE_SCHEMA_VERSION)
+    {
+      g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_CACHE,
+                   "The cache file %s was created by a newer Roster (schema %" G_GINT64_FORMAT
+                   ", this version knows %d); update Roster or remove the file",
+                   w->path, version, STORE_SCHEMA_VERSION);
+      sqlite3_close_v2 (db);
+      return FALSE;
+    }
+
+  if (!_roster_store_exec (db,
+                           "PRAGMA journal_mode = WAL;"
+                           "PRAGMA synchronous = NORMAL;"
+                           "PRAGMA foreign_keys = ON;"
+                           "PRAGMA temp_store = MEMORY;"
+                           "PRAGMA cache_size = -32768;",
+                           error))
+    {
+      sqlite3_close_v2 (db);
+      return FALSE;
+    }
+
+  for (gint64 v = version; v < STORE_SCHEMA_VERSION; v++)
+    {
+      g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %" G_GINT64_FORMAT,
+                                                      v + 1);
+
+      if (!_roster_store_exec (db, "BEGIN IMMEDIATE", error))
+        {
+          sqlite3_close_v2 (db);
+          return FALSE;
+        }
+      if (!_roster_store_exec (db, migrations[v], error) ||
+          !_roster_store_exec (db, set_version, error) ||
+          !_roster_store_exec (db, "COMMIT", error))
+        {
+          g_prefix_error (error, "Upgrading the cache to schema %" G_GINT64_FORMAT ": ", v + 1);
+          rollback (db);
+          sqlite3_close_v2 (db);
+          return FALSE;
+        }
+    }
+
+  w->db = db;
+  *out_result = GINT_TO_POINTER (TRUE);
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Generic run                                                                */
+
+typedef struct
+{
+  RosterStoreFunc func;
+  gpointer        data;
+  GDestroyNotify  data_free;
+} RunData;
+
+static void
+run_data_free (RunData *rd)
+{
+  if (rd->data_free != NULL && rd->data != NULL)
+    rd->data_free (rd->data);
+  g_free (rd);
+}
+
+static gboolean
+run_func (Worker    *w,
+          gpointer   data,
+          gpointer  *out_result,
+          GError   **error)
+{
+  RunData *rd = data;
+  gboolean ok = rd->func (w->db, rd->data, out_result, error);
+
+  /* Never leave a transaction open for the next job. */
+  if (!ok)
+    rollback (w->db);
+  return ok;
+}
+
+static RunData *
+run_data_new (RosterStoreFunc func,
+              gpointer        data,
+              GDestroyNotify  data_free)
+{
+  RunData *rd = g_new0 (RunData, 1);
+
+  rd->func = func;
+  rd->data = data;
+  rd->data_free = data_free;
+  return rd;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Sync staging                                                               */
+
+static gboolean
+sync_begin_func (Worker    *w,
+                 gpointer   data,
+                 gpointer  *out_result,
+                 GError   **error)
+{
+  worker_finalize_statements (w);
+  w->staging = FALSE;
+
+  if (!_roster_store_exec (w->db, "BEGIN", error))
+    return FALSE;
+  if (!_roster_store_exec (w->db, staging_sql, error) ||
+      !_roster_store_exec (w->db, "COMMIT", error))
+    {
+      rollback (w->db);
+      return FALSE;
+    }
+
+  if (!prepare (w->db,
+                "INSERT OR REPLACE INTO users_staging (account_id, name, email, nickname,"
+                " account_type, status, account_status, membership_status, claim,"
+                " management_source, added_to_org, is_org_admin, billable, last_active,"
+                " platform_roles) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+                " ?13, ?14, ?15)",
+                &w->stage_user, error) ||
+      !prepare (w->db,
+                "INSERT OR REPLACE INTO user_products_staging (account_id, product_key, product,"
+                " resource_id, last_active) VALUES (?1, ?2, ?3, ?4, ?5)",
+                &w->stage_product, error) ||
+      !prepare (w->db,
+                "INSERT OR REPLACE INTO user_groups_staging (account_id, group_id, group_name)"
+                " VALUES (?1, ?2, ?3)",
+                &w->stage_group, error))
+    {
+      worker_finalize_statements (w);
+      return FALSE;
+    }
+
+  w->staging = TRUE;
+  *out_result = GINT_TO_POINTER (TRUE);
+  return TRUE;
+}
+
+static char *
+join_roles (RosterUser *user)
+{
+  const char * const *roles = roster_user_get_platform_roles (user);
+
+  if (roles == NULL || roles[0] == NULL)
+    return NULL;
+  return g_strjoinv ("\n", (char **) roles);
+}
+
+static gboolean
+stage_one (Worker      *w,
+           RosterUser  *user,
+           GError     **error)
+{
+  sqlite3_stmt *s = w->stage_user;
+  g_autofree char *roles = join_roles (user);
+  const char *account_id = roster_user_get_account_id (user);
+  GPtrArray *products = roster_user_get_products (user);
+  GPtrArray *groups = roster_user_get_groups (user);
+
+  sqlite3_bind_text (s, 1, account_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 2, roster_user_get_name (user) ? roster_user_get_name (user) : "",
+                     -1, SQLITE_STATIC);
+  _roster_store_bind_text (s, 3, roster_user_get_email (user));
+  _roster_store_bind_text (s, 4, roster_user_get_nickname (user));
+  sqlite3_bind_text (s, 5, roster_account_type_to_string (roster_user_get_account_type (user)),
+                     -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 6, roster_status_to_string (roster_user_get_status (user)),
+                     -1, SQLITE_STATIC);
+  _roster_store_bind_text (s, 7, roster_user_get_account_status (user));
+  _roster_store_bind_text (s, 8, roster_user_get_membership_status (user));
+  sqlite3_bind_text (s, 9, roster_claim_to_string (roster_user_get_claim (user)),
+                     -1, SQLITE_STATIC);
+  _roster_store_bind_text (s, 10, roster_user_get_management_source (user));
+  sqlite3_bind_int64 (s, 11, roster_user_get_added_to_org (user));
+  sqlite3_bind_int (s, 12, roster_user_is_org_admin (user) ? 1 : 0);
+  sqlite3_bind_int (s, 13, roster_user_is_billable (user) ? 1 : 0);
+  sqlite3_bind_int64 (s, 14, roster_user_get_last_active (user));
+  _roster_store_bind_text (s, 15, roles);
+  if (!step_done (w->db, s, "Saving users to the cache", error))
+    return FALSE;
+
+  for (guint i = 0; i < products->len; i++)
+    {
+      const RosterProductAccess *access = g_ptr_array_index (products, i);
+
+      s = w->stage_product;
+      sqlite3_bind_text (s, 1, account_id, -1, SQLITE_STATIC);
+      sqlite3_bind_text (s, 2, access->key ? access->key : "", -1, SQLITE_STATIC);
+      sqlite3_bind_int (s, 3, access->product);
+      sqlite3_bind_text (s, 4, access->resource_id ? access->resource_id : "", -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (s, 5, access->last_active);
+      if (!step_done (w->db, s, "Saving users to the cache", error))
+        return FALSE;
+    }
+
+  for (guint i = 0; i < groups->len; i++)
+    {
+      const RosterGroupRef *ref = g_ptr_array_index (groups, i);
+
+      s = w->stage_group;
+      sqlite3_bind_text (s, 1, account_id, -1, SQLITE_STATIC);
+      sqlite3_bind_text (s, 2, ref->id ? ref->id : "", -1, SQLITE_STATIC);
+      sqlite3_bind_text (s, 3, ref->name ? ref->name : "", -1, SQLITE_STATIC);
+      if (!step_done (w->db, s, "Saving users to the cache", error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+sync_stage_func (Worker    *w,
+                 gpointer   data,
+                 gpointer  *out_result,
+                 GError   **error)
+{
+  GPtrArray *users = data;
+
+  if (!w->staging)
+    {
+      g_set_error_literal (error, ROSTER_ERROR, ROSTER_ERROR_FAILED,
+                           "Staging users without a sync in progress");
+      return FALSE;
+    }
+
+  if (!_roster_store_exec (w->db, "BEGIN", error))
+    return FALSE;
+
+  for (guint i = 0; i < users->len; i++)
+    {
+      if (!stage_one (w, g_ptr_array_index (users, i), error))
+        {
+          rollback (w->db);
+          return FALSE;
+        }
+    }
+
+  if (!_roster_store_exec (w->db, "COMMIT", error))
+    {
+      rollback (w->db);
+      return FALSE;
+    }
+
+  *out_result = GINT_TO_POINTER (TRUE);
+  return TRUE;
+}
+
+static gboolean
+sync_commit_func (Worker    *w,
+                  gpointer   data,
+                  gpointer  *out_result,
+                  GError   **error)
+{
+  guint n_pages = GPOINTER_TO_UINT (data);
+  g_autofree char *synced_at = NULL;
+  g_autofree char *n_users = NULL;
+  g_autofree char *n_pages_str = NULL;
+
+  if (!w->staging)
+    {
+      g_set_error_literal (error, ROSTER_ERROR, ROSTER_ERROR_FAILED,
+                           "Committing a sync that was not begun");
+      return FALSE;
+    }
+
+  /* Statements on the staging tables must be gone before they are renamed. */
+  worker_finalize_statements (w);
+  w->staging = FALSE;
+
+  if (!_roster_store_exec (w->db, "BEGIN IMMEDIATE", error))
+    return FALSE;
+
+  if (!_roster_store_exec (w->db,
+                           "DROP TABLE users;"
+                           "DROP TABLE user_products;"
+                           "DROP TABLE user_groups;"
+                           "ALTER TABLE users_staging RENAME TO users;"
+                           "ALTER TABLE user_products_staging RENAME TO user_products;"
+                           "ALTER TABLE user_groups_staging RENAME TO user_groups;",
+                           error))
+    goto fail;
+
+  synced_at = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
+  n_users = g_strdup_printf ("%" G_GINT64_FORMAT,
+                             query_int64 (w->db, "SELECT count(*) FROM users", 0));
+  n_pages_str = g_strdup_printf ("%u", n_pages);
+
+  if (!_roster_store_meta_set (w->db, "sync_synced_at", synced_at, error) ||
+      !_roster_store_meta_set (w->db, "sync_n_users", n_users, error) ||
+      !_roster_store_meta_set (w->db, "sync_n_pages", n_pages_str, error))
+    goto fail;
+
+  if (!_roster_store_exec (w->db, "COMMIT", error))
+    goto fail;
+
+  *out_result = GINT_TO_POINTER (TRUE);
+  return TRUE;
+
+fail:
+  rollback (w->db);
+  /* The staging tables may be half renamed only inside the rolled-back
+   * transaction; drop whatever is left so the next sync starts clean. */
+  _roster_store_exec (w->db,
+                      "DROP TABLE IF EXISTS users_staging;"
+                      "DROP TABLE IF EXISTS user_products_staging;"
+                      "DROP TABLE IF EXISTS user_groups_staging;",
+                      NULL);
+  return FALSE;
+}
+
+static gboolean
+sync_abort_func (Worker    *w,
+                 gpointer   data,
+                 gpointer  *out_result,
+                 GError   **error)
+{
+  worker_finalize_statements (w);
+  w->staging = FALSE;
+  rollback (w->db);
+
+  return _roster_store_exec (w->db,
+                             "DROP TABLE IF EXISTS users_staging;"
+                             "DROP TABLE IF EXISTS user_products_staging;"
+                             "DROP TABLE IF EXISTS user_groups_staging;",
+                             error);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Loading                                                                    */
+
+/* Group names of one user, copied out of SQLite's row buffers. */
+typedef struct
+{
+  GString *buf;
+  GArray  *offsets;  /* gsize */
+  GPtrArray *ptrs;
+} GroupScratch;
+
+static gboolean
+load_users_func (Worker    *w,
+                 gpointer   data,
+                 gpointer  *out_result,
+                 GError   **error)
+{
+  g_autoptr(RosterUserSet) set = roster_user_set_new ();
+  sqlite3_stmt *su = NULL, *sp = NULL, *sg = NULL;
+  GroupScratch scratch;
+  gboolean have_resource[ROSTER_N_PRODUCTS] = { FALSE, };
+  gboolean ok = FALSE;
+  int rcu, rcp, rcg;
+
+  scratch.buf = g_string_sized_new (256);
+  scratch.offsets = g_array_new (FALSE, FALSE, sizeof (gsize));
+  scratch.ptrs = g_ptr_array_new ();
+
+  /* One read transaction so the three scans see the same sync. */
+  if (!_roster_store_exec (w->db, "BEGIN", error))
+    goto out;
+
+  if (!prepare (w->db,
+                "SELECT account_id, name, email, status, account_type, claim, is_org_admin,"
+                " billable FROM users ORDER BY account_id", &su, error) ||
+      !prepare (w->db,
+                "SELECT account_id, product, resource_id, last_active FROM user_products"
+                " ORDER BY account_id", &sp, error) ||
+      !prepare (w->db,
+                "SELECT account_id, group_name FROM user_groups ORDER BY account_id",
+                &sg, error))
+    goto out;
+
+  rcp = sqlite3_step (sp);
+  rcg = sqlite3_step (sg);
+
+  while ((rcu = sqlite3_step (su)) == SQLITE_ROW)
+    {
+      RosterUserRow row;
+      const char *account_id = (const char *) sqlite3_column_text (su, 0);
+
+      row.account_id = account_id;
+      row.name = (const char *) sqlite3_column_text (su, 1);
+      row.email = (const char *) sqlite3_column_text (su, 2);
+      row.status = roster_status_from_string ((const char *) sqlite3_column_text (su, 3));
+      row.account_type = roster_account_type_from_string ((const char *) sqlite3_column_text (su, 4));
+      row.claim = claim_from_string ((const char *) sqlite3_column_text (su, 5));
+      row.org_admin = sqlite3_column_int (su, 6) != 0;
+      row.billable = sqlite3_column_int (su, 7) != 0;
+      for (guint p = 0; p < ROSTER_N_PRODUCTS; p++)
+        row.last_active[p] = -1;
+
+      /* Products: skip orphans, take this user's rows. */
+      while (rcp == SQLITE_ROW)
+        {
+          int cmp = strcmp ((const char *) sqlite3_column_text (sp, 0), account_id);
+
+          if (cmp > 0)
+            break;
+          if (cmp == 0)
+            {
+              int product = sqlite3_column_int (sp, 1);
+              gint64 last = sqlite3_column_int64 (sp, 3);
+
+              if (product >= 0 && product < ROSTER_N_PRODUCTS)
+                {
+                  row.last_active[product] = MAX (row.last_active[product], MAX (last, 0));
+                  if (!have_resource[product])
+                    {
+                      roster_user_set_set_resource_id (set, product,
+                                                       (const char *) sqlite3_column_text (sp, 2));
+                      have_resource[product] = TRUE;
+                    }
+                }
+            }
+          rcp = sqlite3_step (sp);
+        }
+      if (rcp != SQLITE_ROW && rcp != SQLITE_DONE)
+        {
+          _roster_store_fail (error, w->db, rcp, "Reading the cache");
+          goto out;
+        }
+
+      g_string_truncate (scratch.buf, 0);
+      g_array_set_size (scratch.offsets, 0);
+      g_ptr_array_set_size (scratch.ptrs, 0);
+      while (rcg == SQLITE_ROW)
+        {
+          int cmp = strcmp ((const char *) sqlite3_column_text (sg, 0), account_id);
+
+          if (cmp > 0)
+            break;
+          if (cmp == 0)
+            {
+              gsize offset = scratch.buf->len;
+
+              g_array_append_val (scratch.offsets, offset);
+              g_string_append (scratch.buf, (const char *) sqlite3_column_text (sg, 1));
+              g_string_append_c (scratch.buf, '\0');
+            }
+          rcg = sqlite3_step (sg);
+        }
+      if (rcg != SQLITE_ROW && rcg != SQLITE_DONE)
+        {
+          _roster_store_fail (error, w->db, rcg, "Reading the cache");
+          goto out;
+        }
+
+      if (scratch.offsets->len > 0)
+        {
+          for (guint i = 0; i < scratch.offsets->len; i++)
+            g_ptr_array_add (scratch.ptrs,
+                             scratch.buf->str + g_array_index (scratch.offsets, gsize, i));
+          g_ptr_array_add (scratch.ptrs, NULL);
+          row.group_names = (const char * const *) scratch.ptrs->pdata;
+        }
+      else
+        row.group_names = NULL;
+
+      roster_user_set_append_row (set, &row);
+    }
+
+  if (rcu != SQLITE_DONE)
+    {
+      _roster_store_fail (error, w->db, rcu, "Reading the cache");
+      goto out;
+    }
+
+  ok = TRUE;
+
+out:
+  g_clear_pointer (&su, sqlite3_finalize);
+  g_clear_pointer (&sp, sqlite3_finalize);
+  g_clear_pointer (&sg, sqlite3_finalize);
+  rollback (w->db);
+  g_string_free (scratch.buf, TRUE);
+  g_array_unref (scratch.offsets);
+  g_ptr_array_unref (scratch.ptrs);
+
+  if (!ok)
+    return FALSE;
+
+  roster_user_set_freeze (set);
+  *out_result = g_steal_pointer (&set);
+  return TRUE;
+}
+
+static gboolean
+load_user_func (Worker    *w,
+                gpointer   data,
+                gpointer  *out_result,
+                GError   **error)
+{
+  const char *account_id = data;
+  g_autoptr(RosterUser) user = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (!_roster_store_exec (w->db, "BEGIN", error))
+    return FALSE;
+
+  if (!prepare (w->db,
+                "SELECT name, email, account_type, status, claim, platform_roles"
+                " FROM users WHERE account_id = ?1", &stmt, error))
+    goto fail;
+  sqlite3_bind_text (stmt, 1, account_id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      const char *roles = (const char *) sqlite3_column_text (stmt, 5);
+
+      user = roster_user_new (account_id,
+                              (const char *) sqlite3_column_text (stmt, 0),
+                              (const char *) sqlite3_column_text (stmt, 1),
+                              roster_account_type_from_string ((const char *) sqlite3_column_text (stmt, 2)),
+                              roster_status_from_string ((const char *) sqlite3_column_text (stmt, 3)),
+                              claim_from_string ((const char *) sqlite3_column_text (stmt, 4)));
+      if (roles != NULL && *roles)
+        {
+          g_auto(GStrv) parts = g_strsplit (roles, "\n", -1);
+
+          for (guint i = 0; parts[i]; i++)
+            if (*parts[i])
+              roster_user_add_platform_role (user, parts[i]);
+        }
+    }
+  else if (rc != SQLITE_DONE)
+    {
+      _roster_store_fail (error, w->db, rc, "Reading the cache");
+      goto fail;
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  if (user == NULL)
+    {
+      g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_NOT_FOUND,
+                   "No cached user with account id %s", account_id);
+      goto fail;
+    }
+
+  if (!prepare (w->db,
+                "SELECT product_key, resource_id, last_active FROM user_products"
+                " WHERE account_id = ?1 ORDER BY product, resource_id", &stmt, error))
+    goto fail;
+  sqlite3_bind_text (stmt, 1, account_id, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    roster_user_add_product (user,
+                             (const char *) sqlite3_column_text (stmt, 0),
+                             (const char *) sqlite3_column_text (stmt, 1),
+                             sqlite3_column_int64 (stmt, 2));
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  if (rc != SQLITE_DONE)
+    {
+      _roster_store_fail (error, w->db, rc, "Reading the cache");
+      goto fail;
+    }
+
+  if (!prepare (w->db,
+                "SELECT group_id, group_name FROM user_groups WHERE account_id = ?1"
+                " ORDER BY group_name", &stmt, error))
+    goto fail;
+  sqlite3_bind_text (stmt, 1, account_id, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    roster_user_add_group (user,
+                           (const char *) sqlite3_column_text (stmt, 0),
+                           (const char *) sqlite3_column_text (stmt, 1));
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  if (rc != SQLITE_DONE)
+    {
+      _roster_store_fail (error, w->db, rc, "Reading the cache");
+      goto fail;
+    }
+
+  rollback (w->db);
+  *out_result = g_steal_pointer (&user);
+  return TRUE;
+
+fail:
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  rollback (w->db);
+  return FALSE;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Cache updates after bulk jobs                                              */
+
+typedef struct
+{
+  char          *account_id;
+  char          *resource_id;
+  RosterStatus   status;
+  RosterProduct  product;
+  gboolean       has_access;
+} UpdateData;
+
+static void
+update_data_free (UpdateData *u)
+{
+  g_free (u->account_id);
+  g_free (u->resource_id);
+  g_free (u);
+}
+
+/* Same rule as roster_user_is_billable(). */
+static const char recompute_user_sql[] =
+  "UPDATE users SET"
+  " billable = (status = 'active' AND account_type NOT IN ('app', 'customer')"
+  "             AND EXISTS (SELECT 1 FROM user_products p WHERE p.account_id = users.account_id)),"
+  " last_active = COALESCE ((SELECT max (last_active) FROM user_products p"
+  "                          WHERE p.account_id = users.account_id), 0)"
+  " WHERE account_id = ?1";
+
+static gboolean
+exec_bound (sqlite3     *db,
+            const char  *sql,
+            const char  *a,
+            const char  *b,
+            GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  if (!prepare (db, sql, &stmt, error))
+    return FALSE;
+  _roster_store_bind_text (stmt, 1, a);
+  if (b != NULL)
+    _roster_store_bind_text (stmt, 2, b);
+  if (!step_done (db, stmt, "Updating the cache", error))
+    {
+      sqlite3_finalize (stmt);
+      return FALSE;
+    }
+  sqlite3_finalize (stmt);
+  return TRUE;
+}
+
+static gboolean
+update_status_func (Worker    *w,
+                    gpointer   data,
+                    gpointer  *out_result,
+                    GError   **error)
+{
+  UpdateData *u = data;
+
+  if (!_roster_store_exec (w->db, "BEGIN IMMEDIATE", error))
+    return FALSE;
+
+  if (!exec_bound (w->db, "UPDATE users SET status = ?2 WHERE account_id = ?1",
+                   u->account_id, roster_status_to_string (u->status), error))
+    goto fail;
+  if (sqlite3_changes (w->db) == 0)
+    {
+      g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_NOT_FOUND,
+                   "No cached user with account id %s", u->account_id);
+      goto fail;
+    }
+  if (!exec_bound (w->db, recompute_user_sql, u->account_id, NULL, error) ||
+      !_roster_store_exec (w->db, "COMMIT", error))
+    goto fail;
+
+  *out_result = GINT_TO_POINTER (TRUE);
+  return TRUE;
+
+fail:
+  rollback (w->db);
+  return FALSE;
+}
+
+static gboolean
+update_product_func (Worker    *w,
+                     gpointer   data,
+                     gpointer  *out_result,
+                     GError   **error)
+{
+  UpdateData *u = data;
+  sqlite3_stmt *stmt = NULL;
+
+  if (!_roster_store_exec (w->db, "BEGIN IMMEDIATE", error))
+    return FALSE;
+
+  if (!prepare (w->db, "SELECT count(*) FROM users WHERE account_id = ?1", &stmt, error))
+    goto fail;
+  sqlite3_bind_text (stmt, 1, u->account_id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_ROW || sqlite3_column_int (stmt, 0) == 0)
+    {
+      sqlite3_finalize (stmt);
+      g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_NOT_FOUND,
+                   "No cached user with account id %s", u->account_id);
+      goto fail;
+    }
+  sqlite3_finalize (stmt);
+  stmt = NULL;
+
+  if (u->has_access)
+    {
+      /* Reuse the API key other users have on this resource ("jira-software"
+       * rather than our short nick) so the row looks like a synced one. */
+      if (!prepare (w->db,
+                    "INSERT INTO user_products (account_id, product_key, product, resource_id,"
+                    " last_active) VALUES (?1, COALESCE ((SELECT product_key FROM user_products"
+                    " WHERE resource_id = ?3 LIMIT 1), ?4), ?2, ?3, 0)"
+                    " ON CONFLICT (account_id, resource_id) DO NOTHING",
+                    &stmt, error))
+        goto fail;
+      sqlite3_bind_text (stmt, 1, u->account_id, -1, SQLITE_STATIC);
+      sqlite3_bind_int (stmt, 2, u->product);
+      sqlite3_bind_text (stmt, 3, u->resource_id, -1, SQLITE_STATIC);
+      _roster_store_bind_text (stmt, 4, roster_product_to_string (u->product) ?
+                                        roster_product_to_string (u->product) : "other");
+      if (!step_done (w->db, stmt, "Updating the cache", error))
+        goto fail;
+      g_clear_pointer (&stmt, sqlite3_finalize);
+    }
+  else if (!exec_bound (w->db,
+                        "DELETE FROM user_products WHERE account_id = ?1 AND resource_id = ?2",
+                        u->account_id, u->resource_id, error))
+    goto fail;
+
+  if (!exec_bound (w->db, recompute_user_sql, u->account_id, NULL, error) ||
+      !_roster_store_exec (w->db, "COMMIT", error))
+    goto fail;
+
+  *out_result = GINT_TO_POINTER (TRUE);
+  return TRUE;
+
+fail:
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  rollback (w->db);
+  return FALSE;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Settings, meta, sync info                                                  */
+
+typedef struct
+{
+  char *key;
+  char *value;
+} KeyValue;
+
+static void
+key_value_free (KeyValue *kv)
+{
+  g_free (kv->key);
+  g_free (kv->value);
+  g_free (kv);
+}
+
+static KeyValue *
+key_value_new (const char *key,
+               const char *value)
+{
+  KeyValue *kv = g_new0 (KeyValue, 1);
+
+  kv->key = g_strdup (key);
+  kv->value = g_strdup (value);
+  return kv;
+}
+
+static gboolean
+get_setting_func (Worker    *w,
+                  gpointer   data,
+                  gpointer  *out_result,
+                  GError   **error)
+{
+  KeyValue *kv = data;
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (!prepare (w->db, "SELECT value FROM settings WHERE key = ?1", &stmt, error))
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, kv->key, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *out_result = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return _roster_store_fail (error, w->db, rc, "Reading a setting");
+  return TRUE;
+}
+
+static gboolean
+set_setting_func (Worker    *w,
+                  gpointer   data,
+                  gpointer  *out_result,
+                  GError   **error)
+{
+  KeyValue *kv = data;
+
+  if (kv->value == NULL)
+    {
+      if (!exec_bound (w->db, "DELETE FROM settings WHERE key = ?1", kv->key, NULL, error))
+        return FALSE;
+    }
+  else if (!exec_bound (w->db,
+                        "INSERT INTO settings (key, value) VALUES (?1, ?2)"
+                        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                        kv->key, kv->value, error))
+    return FALSE;
+
+  *out_result = GINT_TO_POINTER (TRUE);
+  return TRUE;
+}
+
+static gboolean
+get_meta_func (Worker    *w,
+               gpointer   data,
+               gpointer  *out_result,
+               GError   **error)
+{
+  KeyValue *kv = data;
+  g_autoptr(GError) local_error = NULL;
+
+  *out_result = _roster_store_meta_get (w->db, kv->key, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+set_meta_func (Worker    *w,
+               gpointer   data,
+               gpointer  *out_result,
+               GError   **error)
+{
+  KeyValue *kv = data;
+
+  if (!_roster_store_meta_set (w->db, kv->key, kv->value, error))
+    return FALSE;
+  *out_result = GINT_TO_POINTER (TRUE);
+  return TRUE;
+}
+
+static gboolean
+get_sync_info_func (Worker    *w,
+                    gpointer   data,
+                    gpointer  *out_result,
+                    GError   **error)
+{
+  RosterSyncInfo *info = g_new0 (RosterSyncInfo, 1);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (!prepare (w->db,
+                "SELECT key, value FROM meta WHERE key IN"
+                " ('sync_synced_at', 'sync_n_users', 'sync_n_pages')", &stmt, error))
+    {
+      g_free (info);
+      return FALSE;
+    }
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *key = (const char *) sqlite3_column_text (stmt, 0);
+      gint64 value = g_ascii_strtoll ((const char *) sqlite3_column_text (stmt, 1), NULL, 10);
+
+      if (g_str_equal (key, "sync_synced_at"))
+        info->synced_at = value;
+      else if (g_str_equal (key, "sync_n_users"))
+        info->n_users = (guint) value;
+      else if (g_str_equal (key, "sync_n_pages"))
+        info->n_pages = (guint) value;
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      g_free (info);
+      return _roster_store_fail (error, w->db, rc, "Reading the cache");
+    }
+
+  *out_result = info;
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Protected accounts                                                         */
+
+void
+roster_protected_account_free (RosterProtectedAccount *account)
+{
+  if (account == NULL)
+    return;
+  g_free (account->account_id);
+  g_free (account->reason);
+  g_free (account->note);
+  g_free (account);
+}
+
+static gboolean
+add_protected_func (Worker    *w,
+                    gpointer   data,
+                    gpointer  *out_result,
+                    GError   **error)
+{
+  KeyValue *kv = data;  /* key = account id, value = note */
+  sqlite3_stmt *stmt = NULL;
+
+  if (!_roster_store_exec (w->db, "BEGIN IMMEDIATE", error))
+    return FALSE;
+
+  if (!prepare (w->db,
+                "INSERT INTO protected_accounts (account_id, reason, note, added_at)"
+                " VALUES (?1, 'manual', ?2, ?3)"
+                " ON CONFLICT (account_id) DO UPDATE SET reason = 'manual', note = excluded.note",
+                &stmt, error))
+    goto fail;
+  sqlite3_bind_text (stmt, 1, kv->key, -1, SQLITE_STATIC);
+  _roster_store_bind_text (stmt, 2, kv->value);
+  sqlite3_bind_int64 (stmt, 3, g_get_real_time () / G_USEC_PER_SEC);
+  if (!step_done (w->db, stmt, "Protecting an account", error))
+    goto fail;
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  if (!exec_bound (w->db, "DELETE FROM protected_removals WHERE account_id = ?1",
+                   kv->key, NULL, error) ||
+      !_roster_store_exec (w->db, "COMMIT", error))
+    goto fail;
+
+  *out_result = GINT_TO_POINTER (TRUE);
+  return TRUE;
+
+fail:
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  rollback (w->db);
+  return FALSE;
+}
+
+typedef struct
+{
+  char     *account_id;
+  gboolean  removed;
+} RemoveResult;
+
+static gboolean
+remove_protected_func (Worker    *w,
+                       gpointer   data,
+                       gpointer  *out_result,
+                       GError   **error)
+{
+  RemoveResult *r = data;
+  sqlite3_stmt *stmt = NULL;
+
+  if (!_roster_store_exec (w->db, "BEGIN IMMEDIATE", error))
+    return FALSE;
+
+  if (!exec_bound (w->db, "DELETE FROM protected_accounts WHERE account_id = ?1",
+                   r->account_id, NULL, error))
+    goto fail;
+  r->removed = sqlite3_changes (w->db) > 0;
+
+  if (!prepare (w->db,
+                "INSERT INTO protected_removals (account_id, removed_at) VALUES (?1, ?2)"
+                " ON CONFLICT (account_id) DO UPDATE SET removed_at = excluded.removed_at",
+                &stmt, error))
+    goto fail;
+  sqlite3_bind_text (stmt, 1, r->account_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, g_get_real_time () / G_USEC_PER_SEC);
+  if (!step_done (w->db, stmt, "Unprotecting an account", error))
+    goto fail;
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  if (!_roster_store_exec (w->db, "COMMIT", error))
+    goto fail;
+
+  /* A non-NULL result means "removed something"; the boolean travels in r. */
+  *out_result = GINT_TO_POINTER (TRUE);
+  return TRUE;
+
+fail:
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  rollback (w->db);
+  return FALSE;
+}
+
+static gboolean
+list_protected_func (Worker    *w,
+                     gpointer   data,
+                     gpointer  *out_result,
+                     GError   **error)
+{
+  g_autoptr(GPtrArray) list =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) roster_protected_account_free);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (!prepare (w->db,
+                "SELECT account_id, reason, note, added_at FROM protected_accounts"
+                " ORDER BY account_id", &stmt, error))
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      RosterProtectedAccount *a = g_new0 (RosterProtectedAccount, 1);
+
+      a->account_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      a->reason = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      a->note = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      a->added_at = sqlite3_column_int64 (stmt, 3);
+      g_ptr_array_add (list, a);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return _roster_store_fail (error, w->db, rc, "Reading protected accounts");
+
+  *out_result = g_steal_pointer (&list);
+  return TRUE;
+}
+
+static gboolean
+is_protected_func (Worker    *w,
+                   gpointer   data,
+                   gpointer  *out_result,
+                   GError   **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (!prepare (w->db, "SELECT 1 FROM protected_accounts WHERE account_id = ?1", &stmt, error))
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, data, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return _roster_store_fail (error, w->db, rc, "Reading protected accounts");
+
+  /* Result: 1 = protected, 2 = not protected (NULL means error). */
+  *out_result = GINT_TO_POINTER (rc == SQLITE_ROW ? 1 : 2);
+  return TRUE;
+}
+
+static gboolean
+protect_org_admins_func (Worker    *w,
+                         gpointer   data,
+                         gpointer  *out_result,
+                         GError   **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  guint n_added;
+
+  if (!prepare (w->db,
+                "INSERT INTO protected_accounts (account_id, reason, note, added_at)"
+                " SELECT account_id, 'org-admin', NULL, ?1 FROM users"
+                " WHERE is_org_admin != 0"
+                " AND account_id NOT IN (SELECT account_id FROM protected_removals)"
+                " ON CONFLICT (account_id) DO NOTHING",
+                &stmt, error))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, g_get_real_time () / G_USEC_PER_SEC);
+  if (!step_done (w->db, stmt, "Protecting org admins", error))
+    {
+      sqlite3_finalize (stmt);
+      return FALSE;
+    }
+  sqlite3_finalize (stmt);
+  n_added = (guint) sqlite3_changes (w->db);
+
+  *out_result = GUINT_TO_POINTER (n_added + 1);
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Wipe and export                                                            */
+
+static gboolean
+wipe_func (Worker    *w,
+           gpointer   data,
+           gpointer  *out_result,
+           GError   **error)
+{
+  worker_finalize_statements (w);
+  w->staging = FALSE;
+
+  if (!_roster_store_exec (w->db, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  if (!_roster_store_exec (w->db,
+                           "DELETE FROM users;"
+                           "DELETE FROM user_products;"
+                           "DELETE FROM user_groups;"
+                           "DROP TABLE IF EXISTS users_staging;"
+                           "DROP TABLE IF EXISTS user_products_staging;"
+                           "DROP TABLE IF EXISTS user_groups_staging;"
+                           "DELETE FROM meta WHERE key LIKE 'sync\\_%' ESCAPE '\\';"
+                           "COMMIT;",
+                           error))
+    {
+      rollback (w->db);
+      return FALSE;
+    }
+
+  /* Give the pages back and overwrite the freed ones, then fold the WAL in so
+   * that no copy of the forgotten rows stays in the -wal file. */
+  if (!_roster_store_exec (w->db, "VACUUM", error) ||
+      !_roster_store_exec (w->db, "PRAGMA wal_checkpoint(TRUNCATE)", error))
+    return FALSE;
+
+  *out_result = GINT_TO_POINTER (TRUE);
+  return TRUE;
+}
+
+static void
+append_json_string (GString    *out,
+                    const char *str)
+{
+  g_string_append_c (out, '"');
+  for (const guchar *p = (const guchar *) str; *p; p++)
+    {
+      switch (*p)
+        {
+        case '"': g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        default:
+          if (*p < 0x20)
+            g_string_append_printf (out, "\\u%04x", *p);
+          else
+            g_string_append_c (out, *p);
+        }
+    }
+  g_string_append_c (out, '"');
+}
+
+static const char * const export_tables[] = {
+  "meta", "settings", "protected_accounts", "protected_removals",
+  "users", "user_products", "user_groups",
+  "jobs", "job_targets", "audit",
+};
+
+static gboolean
+export_func (Worker    *w,
+             gpointer   data,
+             gpointer  *out_result,
+             GError   **error)
+{
+  GOutputStream *stream = data;
+  g_autoptr(GString) out = g_string_sized_new (64 * 1024);
+  gboolean ok = FALSE;
+
+  if (!_roster_store_exec (w->db, "BEGIN", error))
+    return FALSE;
+
+  g_string_append_printf (out, "{\"format\":\"roster-local-data\",\"schema\":%d,\"tables\":{",
+                          STORE_SCHEMA_VERSION);
+
+  for (guint t = 0; t < G_N_ELEMENTS (export_tables); t++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT * FROM %s", export_tables[t]);
+      sqlite3_stmt *stmt = NULL;
+      gboolean first = TRUE;
+      int rc;
+
+      if (!prepare (w->db, sql, &stmt, error))
+        goto out;
+
+      g_string_append_printf (out, "%s\"%s\":[", t > 0 ? "," : "", export_tables[t]);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          int n = sqlite3_column_count (stmt);
+
+          g_string_append (out, first ? "\n{" : ",\n{");
+          first = FALSE;
+          for (int c = 0; c < n; c++)
+            {
+              if (c > 0)
+                g_string_append_c (out, ',');
+              append_json_string (out, sqlite3_column_name (stmt, c));
+              g_string_append_c (out, ':');
+              switch (sqlite3_column_type (stmt, c))
+                {
+                case SQLITE_NULL:
+                  g_string_append (out, "null");
+                  break;
+                case SQLITE_INTEGER:
+                  g_string_append_printf (out, "%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, c));
+                  break;
+                default:
+                  append_json_string (out, (const char *) sqlite3_column_text (stmt, c));
+                  break;
+                }
+            }
+          g_string_append_c (out, '}');
+
+          if (out->len > 60 * 1024)
+            {
+              if (!g_output_stream_write_all (stream, out->str, out->len, NULL, NULL, error))
+                {
+                  sqlite3_finalize (stmt);
+                  goto out;
+                }
+              g_string_truncate (out, 0);
+            }
+        }
+      sqlite3_finalize (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          _roster_store_fail (error, w->db, rc, "Exporting the cache");
+          goto out;
+        }
+      g_string_append_c (out, ']');
+    }
+
+  g_string_append (out, "}}\n");
+  if (!g_output_stream_write_all (stream, out->str, out->len, NULL, NULL, error))
+    goto out;
+
+  ok = TRUE;
+  *out_result = GINT_TO_POINTER (TRUE);
+
+out:
+  rollback (w->db);
+  return ok;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Audit                                                                      */
+
+static gboolean
+audit_append_func (Worker    *w,
+                   gpointer   data,
+                   gpointer  *out_result,
+                   GError   **error)
+{
+  RosterAuditEntry *stored = roster_audit_append_full (w->db, data, error);
+
+  if (stored == NULL)
+    return FALSE;
+  *out_result = stored;
+  return TRUE;
+}
+
+typedef struct
+{
+  char  *action;
+  char  *text;
+  char  *from_time;
+  char  *to_time;
+  guint  limit;
+} FilterCopy;
+
+static void
+filter_copy_free (FilterCopy *f)
+{
+  g_free (f->action);
+  g_free (f->text);
+  g_free (f->from_time);
+  g_free (f->to_time);
+  g_free (f);
+}
+
+static FilterCopy *
+filter_copy_new (const RosterAuditFilter *filter)
+{
+  FilterCopy *f = g_new0 (FilterCopy, 1);
+
+  if (filter != NULL)
+    {
+      f->action = g_strdup (filter->action);
+      f->text = g_strdup (filter->text);
+      f->from_time = g_strdup (filter->from_time);
+      f->to_time = g_strdup (filter->to_time);
+      f->limit = filter->limit;
+    }
+  return f;
+}
+
+static gboolean
+audit_list_func (Worker    *w,
+                 gpointer   data,
+                 gpointer  *out_result,
+                 GError   **error)
+{
+  FilterCopy *f = data;
+  RosterAuditFilter filter = { f->action, f->text, f->from_time, f->to_time, f->limit };
+
+  *out_result = roster_audit_list (w->db, &filter, error);
+  return *out_result != NULL;
+}
+
+static gboolean
+audit_verify_func (Worker    *w,
+                   gpointer   data,
+                   gpointer  *out_result,
+                   GError   **error)
+{
+  gboolean ok;
+
+  if (!_roster_store_exec (w->db, "BEGIN", error))
+    return FALSE;
+  *out_result = roster_audit_verify (w->db, error);
+  ok = *out_result != NULL;
+  rollback (w->db);
+  return ok;
+}
+
+/* ------------------------------------------------------------------------- */
+/* GObject                                                                    */
+
+static void
+roster_store_finalize (GObject *object)
+{
+  RosterStore *self = (RosterStore *)object;
+
+  if (self->worker != NULL)
+    worker_stop (g_steal_pointer (&self->worker));
+  g_clear_pointer (&self->path, g_free);
+
+  G_OBJECT_CLASS (roster_store_parent_class)->finalize (object);
+}
+
+static void
+roster_store_class_init (RosterStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = roster_store_finalize;
+}
+
+static void
+roster_store_init (RosterStore *self)
+{
+}
+
+/* ------------------------------------------------------------------------- */
+/* Public API                                                                 */
+
+char *
+roster_store_dup_default_dir (void)
+{
+  const char *env = g_getenv ("ROSTER_DATA_DIR");
+
+  if (env != NULL && *env)
+    return g_strdup (env);
+  return g_build_filename (g_get_user_data_dir (), "roster", NULL);
+}
+
+char *
+roster_store_dup_default_path (const char *org_id)
+{
+  g_autofree char *dir = roster_store_dup_default_dir ();
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (org_id != NULL && *org_id, NULL);
+  /* Org ids are UUIDs; refuse anything that could leave the folder. */
+  g_return_val_if_fail (strchr (org_id, '/') == NULL && !g_str_equal (org_id, "..") &&
+                        !g_str_equal (org_id, "."), NULL);
+
+  name = g_strconcat (org_id, ".db", NULL);
+  return g_build_filename (dir, name, NULL);
+}
+
+RosterStore *
+roster_store_new (const char *path)
+{
+  RosterStore *self;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  self = g_object_new (ROSTER_TYPE_STORE, NULL);
+  self->path = g_strdup (path);
+  return self;
+}
+
+const char *
+roster_store_get_path (RosterStore *self)
+{
+  g_return_val_if_fail (ROSTER_IS_STORE (self), NULL);
+  return self->path;
+}
+
+static void
+ensure_worker (RosterStore *self)
+{
+  if (self->worker == NULL)
+    self->worker = worker_new (self->path);
+}
+
+void
+roster_store_open_async (RosterStore         *self,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_return_if_fail (ROSTER_IS_STORE (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  ensure_worker (self);
+  push_async (self, open_func, NULL, NULL, NULL, FALSE, roster_store_open_async,
+              cancellable, callback, user_data);
+}
+
+gboolean
+roster_store_open_finish (RosterStore   *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  return finish_boolean (self, result, roster_store_open_async, error);
+}
+
+gboolean
+roster_store_open_sync (RosterStore   *self,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (ROSTER_IS_STORE (self), FALSE);
+  g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), FALSE);
+
+  ensure_worker (self);
+  run_sync (self, open_func, NULL, NULL, FALSE, cancellable, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+roster_store_close (RosterStore *self)
+{
+  g_return_if_fail (ROSTER_IS_STORE (self));
+
+  if (self->worker != NULL)
+    worker_stop (g_steal_pointer (&self->worker));
+}
+
+void
+roster_store_run_async (RosterStore         *self,
+                        RosterStoreFunc      func,
+                        gpointer             data,
+                        GDestroyNotify       data_free,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_return_if_fail (ROSTER_IS_STORE (self));
+  g_return_if_fail (func != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  push_async (self, run_func, run_data_new (func, data, data_free),
+              (GDestroyNotify) run_data_free, NULL, TRUE, roster_store_run_async,
+              cancellable, callback, user_data);
+}
+
+gpointer
+roster_store_run_finish (RosterStore   *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  return finish_pointer (self, result, roster_store_run_async, error);
+}
+
+gpointer
+roster_store_run_sync (RosterStore     *self,
+                       RosterStoreFunc  func,
+                       gpointer         data,
+                       GDestroyNotify   data_free,
+                       GCancellable    *cancellable,
+                       GError         **error)
+{
+  g_return_val_if_fail (ROSTER_IS_STORE (self), NULL);
+  g_return_val_if_fail (func != NULL, NULL);
+  g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), NULL);
+
+  return run_sync (self, run_func, run_data_new (func, data, data_free),
+                   (GDestroyNotify) run_data_free, TRUE, cancellable, error);
+}
+
+/* Sync staging */
+
+void
+roster_store_sync_begin_async (RosterStore         *self,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_return_if_fail (ROSTER_IS_STORE (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  push_async (self, sync_begin_func, NULL, NULL, NULL, TRUE, roster_store_sync_begin_async,
+              cancellable, callback, user_data);
+}
+
+gboolean
+roster_store_sync_begin_finish (RosterStore   *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  return finish_boolean (self, result, roster_store_sync_begin_async, error);
+}
+
+gboolean
+roster_store_sync_begin_sync (RosterStore   *self,
+                              GCancellable  *cancellable,
+                              GError       **error)
+{
+  g_return_val_if_fail (ROSTER_IS_STORE (self), FALSE);
+  return run_sync_boolean (self, sync_begin_func, NULL, NULL, cancellable, error);
+}
+
+void
+roster_store_sync_stage_async (RosterStore         *self,
+                               GPtrArray           *users,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_return_if_fail (ROSTER_IS_STORE (self));
+  g_return_if_fail (users != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  push_async (self, sync_stage_func, g_ptr_array_ref (users),
+              (GDestroyNotify) g_ptr_array_unref, NULL, TRUE, roster_store_sync_stage_async,
+              cancellable, callback, user_data);
+}
+
+gboolean
+roster_store_sync_stage_finish (RosterStore   *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  return finish_boolean (self, result, roster_store_sync_stage_async, error);
+}
+
+gboolean
+roster_store_sync_stage_sync (RosterStore   *self,
+                              GPtrArray     *users,
+                              GCancellable  *cancellable,
+                              GError       **error)
+{
+  g_return_val_if_fail (ROSTER_IS_STORE (self), FALSE);
+  g_return_val_if_fail (users != NULL, FALSE);
+  return run_sync_boolean (self, sync_stage_func, g_ptr_array_ref (users),
+                           (GDestroyNotify) g_ptr_array_unref, cancellable, error);
+}
+
+void
+roster_store_sync_commit_async (RosterStore         *self,
+                                guint                n_pages,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_return_if_fail (ROSTER_IS_STORE (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  push_async (self, sync_commit_func, GUINT_TO_POINTER (n_pages), NULL, NULL, TRUE,
+              roster_store_sync_commit_async, cancellable, callback, user_data);
+}
+
+gboolean
+roster_store_sync_commit_finish (RosterStore   *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  return finish_boolean (self, result, roster_store_sync_commit_async, error);
+}
+
+gboolean
+roster_store_sync_commit_sync (RosterStore   *self,
+                               guint          n_pages,
+                               GCancellable  *cancellable,
+                               GError       **error)
+{
+  g_return_val_if_fail (ROSTER_IS_STORE (self), FALSE);
+  return run_sync_boolean (self, sync_commit_func, GUINT_TO_POINTER (n_pages), NULL,
+                           cancellable, error);
+}
+
+void
+roster_store_sync_abort (RosterStore *self)
+{
+  Job *job;
+
+  g_return_if_fail (ROSTER_IS_STORE (self));
+
+  if (self->worker == NULL)
+    return;
+
+  job = g_new0 (Job, 1);
+  job->func = sync_abort_func;
+  job->needs_db = TRUE;
+  g_async_queue_push (self->worker->queue, job);
+}
+
+/* Loading */
+
+void
+roster_store_load_users_async (RosterStore         *self,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_return_if_fail (ROSTER_IS_STORE (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  push_async (self, load_users_func, NULL, NULL, (GDestroyNotify) roster_user_set_unref, TRUE,
+              roster_store_load_users_async, cancellable, callback, user_data);
+}
+
+RosterUserSet *
+roster_store_load_users_finish (RosterStore   *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  return finish_pointer (self, result, roster_store_load_users_async, error);
+}
+
+RosterUserSet *
+roster_store_load_users_sync (RosterStore   *self,
+                              GCancellable  *cancellable,
+                              GError       **error)
+{
+  g_return_val_if_fail (ROSTER_IS_STORE (self), NULL);
+  return run_sync (self, load_users_func, NULL, NULL, TRUE, cancellable, error);
+}
+
+void
+roster_store_load_user_async (RosterStore         *self,
+                              const char          *account_id,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_return_if_fail (ROSTER_IS_STORE (self));
+  g_return_if_fail (account_id != NULL);
+
+  push_async (self, load_user_func, g_strdup (account_id), g_free, g_object_unref, TRUE,
+              roster_store_load_user_async, cancellable, callback, user_data);
+}
+
+RosterUser *
+roster_store_load_user_finish (RosterStore   *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  return finish_pointer (self, result, roster_store_load_user_async, error);
+}
+
+RosterUser *
+roster_store_load_user_sync (RosterStore   *self,
+                             const char    *account_id,
+                             GCancellable  *cancellable,
+                             GError       **error)
+{
+  g_return_val_if_fail (ROSTER_IS_STORE (self), NULL);
+  g_return_val_if_fail (account_id != NULL, NULL);
+  return run_sync (self, load_user_func, g_strdup (account_id), g_free, TRUE, cancellable, error);
+}
+
+/* Cache updates */
+
+static UpdateData *
+update_data_new (const char    *account_id,
+                 RosterStatus   status,
+                 RosterProduct  product,
+                 const char    *resource_id,
+                 gboolean       has_access)
+{
+  UpdateData *u = g_new0 (UpdateData, 1);
+
+  u->account_id = g_strdup (account_id);
+  u->status = status;
+  u->product = product;
+  u->resource_id = g_strdup (resource_id);
+  u->has_access = has_access;
+  return u;
+}
+
+void
+roster_store_update_user_status_async (RosterStore         *self,
+                                       const char          *account_id,
+                                       RosterStatus         status,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_return_if_fail (ROSTER_IS_STORE (self));
+  g_return_if_fail (account_id != NULL);
+
+  push_async (self, update_status_func,
+              update_data_new (account_id, status, ROSTER_PRODUCT_OTHER, NULL, FALSE),
+              (GDestroyNotify) update_data_free, NULL, TRUE,
+              roster_store_update_user_status_async, cancellable, callback, user_data);
+}
+
+gboolean
+roster_store_update_user_status_finish (RosterStore   *self,
+                                        GAsyncResult  *result,
+                                        GError       **error)
+{
+  return finish_boolean (self, result, roster_store_update_user_status_async, error);
+}
+
+gboolean
+roster_store_update_user_status_sync (RosterStore   *self,
+                                      const char    *account_id,
+                                      RosterStatus   status,
+                                      GCancellable  *cancellable,
+                                      GError       **error)
+{
+  g_return_val_if_fail (ROSTER_IS_STORE (self), FALSE);
+  g_return_val_if_fail (account_id != NULL, FALSE);
+  return run_sync_boolean (self, update_status_func,
+                           update_data_new (account_id, status, ROSTER_PRODUCT_OTHER, NULL, FALSE),
+                           (GDestroyNotify) update_data_free, cancellable, error);
+}
+
+void
+roster_store_update_user_product_async (RosterStore         *self,
+                                        const char          *account_id,
+                                        RosterProduct        product,
+                                        const char          *resource_id,
+                                        gboolean             has_access,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  g_return_if_fail (ROSTER_IS_STORE (self));
+  g_return_if_fail (account_id != NULL);
+  g_return_if_fail (resource_id != NULL);
+
+  push_async (self, update_product_func,
+              update_data_new (account_id, ROSTER_STATUS_UNKNOWN, product, resource_id, has_access),
+              (GDestroyNotify) update_data_free, NULL, TRUE,
+              roster_store_update_user_product_async, cancellable, callback, user_data);
+}
+
+gboolean
+roster_store_update_user_product_finish (RosterStore   *self,
+                                         GAsyncResult  *result,
+                                         GError       **error)
+{
+  return finish_boolean (self, result, roster_store_update_user_product_async, error);
+}
+
+gboolean
+roster_store_update_user_product_sync (RosterStore   *self,
+                                       const char    *account_id,
+                                       RosterProduct  product,
+                                       const char    *resource_id,
+                                       gboolean       has_access,
+                                       GCancellable  *cancellable,
+                                       GError       **error)
+{
+  g_return_val_if_fail (ROSTER_IS_STORE (self), FALSE);
+  g_return_val_if_fail (account_id != NULL, FALSE);
+  g_return_val_if_fail (resource_id != NULL, FALSE);
+  return run_sync_boolean (self, update_product_func,
+                           update_data_new (account_id, ROSTER_STATUS_UNKNOWN, product,
+                                            resource_id, has_access),
+                           (GDestroyNotify) update_data_free, cancellable, error);
+}
+
+gboolean
+roster_store_get_sync_info_sync (RosterStore     *self,
+                                 RosterSyncInfo  *info,
+                                 GError         **error)
+{
+  g_autofree RosterSyncInfo *result = NULL;
+
+  g_return_val_if_fail (ROSTER_IS_STORE (self), FALSE);
+  g_return_val_if_fail (info != NULL, FALSE);
+
+  result = run_sync (self, get_sync_info_func, NULL, NULL, TRUE, NULL, error);
+  if (result == NULL)
+    return FALSE;
+  *info = *result;
+  return TRUE;
+}
+
+/* Settings and meta */
+
+char *
+roster_store_get_setting_sync (RosterStore  *self,
+                               const char   *key,
+                               GError      **error)
+{
+  g_return_val_if_fail (ROSTER_IS_STORE (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+  return run_sync (self, get_setting_func, key_value_new (key, NULL),
+                   (GDestroyNotify) key_value_free, TRUE, NULL, error);
+}
+
+gboolean
+roster_store_set_setting_sync (RosterStore  *self,
+                               const char   *key,
+                               const char   *value,
+                               GError      **error)
+{
+  g_return_val_if_fail (ROSTER_IS_STORE (self), FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+  return run_sync_boolean (self, set_setting_func, key_value_new (key, value),
+                           (GDestroyNotify) key_value_free, NULL, error);
+}
+
+void
+roster_store_get_setting_async (RosterStore         *self,
+                                const char          *key,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_return_if_fail (ROSTER_IS_STORE (self));
+  g_return_if_fail (key != NULL);
+  push_async (self, get_setting_func, key_value_new (key, NULL), (GDestroyNotify) key_value_free,
+              g_free, TRUE, roster_store_get_setting_async, cancellable, callback, user_data);
+}
+
+char *
+roster_store_get_setting_finish (RosterStore   *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  return finish_pointer (self, result, roster_store_get_setting_async, error);
+}
+
+void
+roster_store_set_setting_async (RosterStore         *self,
+                                const char          *key,
+                                const char          *value,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_return_if_fail (ROSTER_IS_STORE (self));
+  g_return_if_fail (key != NULL);
+  push_async (self, set_setting_func, key_value_new (key, value), (GDestroyNotify) key_value_free,
+              NULL, TRUE, roster_store_set_setting_async, cancellable, callback, user_data);
+}
+
+gboolean
+roster_store_set_setting_finish (RosterStore   *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  return finish_boolean (self, result, roster_store_set_setting_async, error);
+}
+
+char *
+roster_store_get_meta_sync (RosterStore  *self,
+                            const char   *key,
+                            GError      **error)
+{
+  g_return_val_if_fail (ROSTER_IS_STORE (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+  return run_sync (self, get_meta_func, key_value_new (key, NULL),
+                   (GDestroyNotify) key_value_free, TRUE, NULL, error);
+}
+
+gboolean
+roster_store_set_meta_sync (RosterStore  *self,
+                            const char   *key,
+                            const char   *value,
+                            GError      **error)
+{
+  g_return_val_if_fail (ROSTER_IS_STORE (self), FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+  return run_sync_boolean (self, set_meta_func, key_value_new (key, value),
+                           (GDestroyNotify) key_value_free, NULL, error);
+}
+
+/* Protected accounts */
+
+gboolean
+roster_store_add_protected_sync (RosterStore  *self,
+                                 const char   *account_id,
+                                 const char   *note,
+                                 GError      **error)
+{
+  g_return_val_if_fail (ROSTER_IS_STORE (self), FALSE);
+  g_return_val_if_fail (account_id != NULL, FALSE);
+  return run_sync_boolean (self, add_protected_func, key_value_new (account_id, note),
+                           (GDestroyNotify) key_value_free, NULL, error);
+}
+
+void
+roster_store_add_protected_async (RosterStore         *self,
+                                  const char          *account_id,
+                                  const char          *note,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_return_if_fail (ROSTER_IS_STORE (self));
+  g_return_if_fail (account_id != NULL);
+  push_async (self, add_protected_func, key_value_new (account_id, note),
+              (GDestroyNotify) key_value_free, NULL, TRUE, roster_store_add_protected_async,
+              cancellable, callback, user_data);
+}
+
+gboolean
+roster_store_add_protected_finish (RosterStore   *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  return finish_boolean (self, result, roster_store_add_protected_async, error);
+}
+
+static void
+remove_result_free (RemoveResult *r)
+{
+  g_free (r->account_id);
+  g_free (r);
+}
+
+/* remove_protected returns the RemoveResult itself, so the flag survives the
+ * trip back to the caller. */
+static gboolean
+remove_protected_outer_func (Worker    *w,
+                             gpointer   data,
+                             gpointer  *out_result,
+                             GError   **error)
+{
+  RemoveResult *r = data;
+  gpointer ignored = NULL;
+
+  if (!remove_protected_func (w, r, &ignored, error))
+    return FALSE;
+  *out_result = GINT_TO_POINTER (r->removed ? 2 : 1);
+  return TRUE;
+}
+
+static RemoveResult *
+remove_result_new (const char *account_id)
+{
+  RemoveResult *r = g_new0 (RemoveResult, 1);
+
+  r->account_id = g_strdup (account_id);
+  return r;
+}
+
+gboolean
+roster_store_remove_protected_sync (RosterStore  *self,
+                                    const char   *account_id,
+                                    GError      **error)
+{
+  g_return_val_if_fail (ROSTER_IS_STORE (self), FALSE);
+  g_return_val_if_fail (account_id != NULL, FALSE);
+  return GPOINTER_TO_INT (run_sync (self, remove_protected_outer_func,
+                                    remove_result_new (account_id),
+                                    (GDestroyNotify) remove_result_free, TRUE, NULL, error)) == 2;
+}
+
+void
+roster_store_remove_protected_async (RosterStore         *self,
+                                     const char          *account_id,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_return_if_fail (ROSTER_IS_STORE (self));
+  g_return_if_fail (account_id != NULL);
+  push_async (self, remove_protected_outer_func, remove_result_new (account_id),
+              (GDestroyNotify) remove_result_free, NULL, TRUE,
+              roster_store_remove_protected_async, cancellable, callback, user_data);
+}
+
+gboolean
+roster_store_remove_protected_finish (RosterStore   *self,
+                                      GAsyncResult  *result,
+                                      GError       **error)
+{
+  return GPOINTER_TO_INT (finish_pointer (self, result, roster_store_remove_protected_async,
+                                          error)) == 2;
+}
+
+GPtrArray *
+roster_store_list_protected_sync (RosterStore  *self,
+                                  GError      **error)
+{
+  g_return_val_if_fail (ROSTER_IS_STORE (self), NULL);
+  return run_sync (self, list_protected_func, NULL, NULL, TRUE, NULL, error);
+}
+
+void
+roster_store_list_protected_async (RosterStore         *self,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_return_if_fail (ROSTER_IS_STORE (self));
+  push_async (self, list_protected_func, NULL, NULL, (GDestroyNotify) g_ptr_array_unref, TRUE,
+              roster_store_list_protected_async, cancellable, callback, user_data);
+}
+
+GPtrArray *
+roster_store_list_protected_finish (RosterStore   *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  return finish_pointer (self, result, roster_store_list_protected_async, error);
+}
+
+gboolean
+roster_store_is_protected_sync (RosterStore  *self,
+                                const char   *account_id,
+                                GError      **error)
+{
+  g_return_val_if_fail (ROSTER_IS_STORE (self), FALSE);
+  g_return_val_if_fail (account_id != NULL, FALSE);
+  return GPOINTER_TO_INT (run_sync (self, is_protected_func, g_strdup (account_id), g_free,
+                                    TRUE, NULL, error)) == 1;
+}
+
+gboolean
+roster_store_protect_org_admins_sync (RosterStore  *self,
+                                      guint        *n_added,
+                                      GError      **error)
+{
+  gpointer result;
+
+  g_return_val_if_fail (ROSTER_IS_STORE (self), FALSE);
+
+  result = run_sync (self, protect_org_admins_func, NULL, NULL, TRUE, NULL, error);
+  if (result == NULL)
+    return FALSE;
+  if (n_added != NULL)
+    *n_added = GPOINTER_TO_UINT (result) - 1;
+  return TRUE;
+}
+
+/* Wipe, delete, export */
+
+gboolean
+roster_store_wipe_sync (RosterStore  *self,
+                        GError      **error)
+{
+  g_return_val_if_fail (ROSTER_IS_STORE (self), FALSE);
+  return run_sync_boolean (self, wipe_func, NULL, NULL, NULL, error);
+}
+
+void
+roster_store_wipe_async (RosterStore         *self,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_return_if_fail (ROSTER_IS_STORE (self));
+  push_async (self, wipe_func, NULL, NULL, NULL, TRUE, roster_store_wipe_async,
+              cancellable, callback, user_data);
+}
+
+gboolean
+roster_store_wipe_finish (RosterStore   *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  return finish_boolean (self, result, roster_store_wipe_async, error);
+}
+
+gboolean
+roster_store_delete_file_sync (RosterStore  *self,
+                               GError      **error)
+{
+  static const char * const suffixes[] = { "", "-wal", "-shm", "-journal" };
+
+  g_return_val_if_fail (ROSTER_IS_STORE (self), FALSE);
+
+  roster_store_close (self);
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (self->path, suffixes[i], NULL);
+
+      if (g_unlink (file) != 0 && errno != ENOENT)
+        {
+          int errsv = errno;
+          g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_CACHE,
+                       "Removing %s failed: %s", file, g_strerror (errsv));
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+gboolean
+roster_store_export_json_sync (RosterStore    *self,
+                               GOutputStream  *stream,
+                               GError        **error)
+{
+  g_return_val_if_fail (ROSTER_IS_STORE (self), FALSE);
+  g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), FALSE);
+  return run_sync_boolean (self, export_func, g_object_ref (stream), g_object_unref, NULL, error);
+}
+
+/* Audit */
+
+void
+roster_store_audit_append_async (RosterStore            *self,
+                                 const RosterAuditEntry *entry,
+                                 GCancellable           *cancellable,
+                                 GAsyncReadyCallback     callback,
+                                 gpointer                user_data)
+{
+  g_return_if_fail (ROSTER_IS_STORE (self));
+  g_return_if_fail (entry != NULL);
+  push_async (self, audit_append_func, roster_audit_entry_copy (entry),
+              (GDestroyNotify) roster_audit_entry_free, (GDestroyNotify) roster_audit_entry_free,
+              TRUE, roster_store_audit_append_async, cancellable, callback, user_data);
+}
+
+RosterAuditEntry *
+roster_store_audit_append_finish (RosterStore   *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  return finish_pointer (self, result, roster_store_audit_append_async, error);
+}
+
+RosterAuditEntry *
+roster_store_audit_append_sync (RosterStore            *self,
+                                const RosterAuditEntry *entry,
+                                GError                **error)
+{
+  g_return_val_if_fail (ROSTER_IS_STORE (self), NULL);
+  g_return_val_if_fail (entry != NULL, NULL);
+  return run_sync (self, audit_append_func, roster_audit_entry_copy (entry),
+                   (GDestroyNotify) roster_audit_entry_free, TRUE, NULL, error);
+}
+
+void
+roster_store_audit_list_async (RosterStore             *self,
+                               const RosterAuditFilter *filter,
+                               GCancellable            *cancellable,
+                               GAsyncReadyCallback      callback,
+                               gpointer                 user_data)
+{
+  g_return_if_fail (ROSTER_IS_STORE (self));
+  push_async (self, audit_list_func, filter_copy_new (filter), (GDestroyNotify) filter_copy_free,
+              (GDestroyNotify) g_ptr_array_unref, TRUE, roster_store_audit_list_async,
+              cancellable, callback, user_data);
+}
+
+GPtrArray *
+roster_store_audit_list_finish (RosterStore   *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  return finish_pointer (self, result, roster_store_audit_list_async, error);
+}
+
+GPtrArray *
+roster_store_audit_list_sync (RosterStore             *self,
+                              const RosterAuditFilter *filter,
+                              GError                 **error)
+{
+  g_return_val_if_fail (ROSTER_IS_STORE (self), NULL);
+  return run_sync (self, audit_list_func, filter_copy_new (filter),
+                   (GDestroyNotify) filter_copy_free, TRUE, NULL, error);
+}
+
+void
+roster_store_audit_verify_async (RosterStore         *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_return_if_fail (ROSTER_IS_STORE (self));
+  push_async (self, audit_verify_func, NULL, NULL, (GDestroyNotify) roster_audit_report_free,
+              TRUE, roster_store_audit_verify_async, cancellable, callback, user_data);
+}
+
+RosterAuditReport *
+roster_store_audit_verify_finish (RosterStore   *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  return finish_pointer (self, result, roster_store_audit_verify_async, error);
+}
+
+RosterAuditReport *
+roster_store_audit_verify_sync (RosterStore  *self,
+                                GError      **error)
+{
+  g_return_val_if_fail (ROSTER_IS_STORE (self), NULL);
+  return run_sync (self, audit_verify_func, NULL, NULL, TRUE, NULL, error);
+}
