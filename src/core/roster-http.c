@@ -1204,6 +1204,7 @@ read_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   RosterHttp *self = g_task_get_source_object (task);
   Request *req = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
   g_autoptr(GBytes) chunk = NULL;
   GError *error = NULL;
 
@@ -1239,9 +1240,9 @@ read_cb (GObject      *object,
 
   g_byte_array_append (req->buffer, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
 
+  /* Not g_task_get_cancellable (task) inline: argument order is unspecified. */
   g_input_stream_read_bytes_async (req->stream, READ_CHUNK_SIZE, G_PRIORITY_DEFAULT,
-                                   g_task_get_cancellable (task), read_cb,
-                                   g_steal_pointer (&task));
+                                   cancellable, read_cb, g_steal_pointer (&task));
 }
 
 static void
@@ -1252,6 +1253,7 @@ send_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   RosterHttp *self = g_task_get_source_object (task);
   Request *req = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
   SoupMessageHeaders *headers;
   GError *error = NULL;
 
@@ -1276,9 +1278,9 @@ send_cb (GObject      *object,
     }
 
   req->buffer = g_byte_array_new ();
+  /* Not g_task_get_cancellable (task) inline: argument order is unspecified. */
   g_input_stream_read_bytes_async (req->stream, READ_CHUNK_SIZE, G_PRIORITY_DEFAULT,
-                                   g_task_get_cancellable (task), read_cb,
-                                   g_steal_pointer (&task));
+                                   cancellable, read_cb, g_steal_pointer (&task));
 }
 
 static void
