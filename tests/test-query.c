@@ -1,0 +1,502 @@
+/* test-query.c: the user set, the search index, the query language and the statistics. */
+#include "config.h"
+
+#include <malloc.h>
+#include <string.h>
+
+#include "roster-error.h"
+#include "roster-query.h"
+#include "roster-search-index.h"
+#include "roster-user-set.h"
+
+#define DAY 86400
+#define NOW ((gint64) 1780000000)
+
+/* Synthetic users ------------------------------------------------------------------ */
+
+static const char * const first_names[] = {
+  "Martin", "Maria", "Marta", "Mark", "John", "Jane", "Johnson", "Emma", "Lukas", "Łukasz",
+  "Zoë", "José", "Jürgen", "Müller", "Anna", "Ånne", "Sven", "Ola", "Ivan", "Олег", "李", "小龙",
+  "Chloé", "Noah", "Liam", "Sofía", "Björn", "Ömer", "Ines", "Paul", "ǅemal", "Straße",
+};
+static const char * const last_names[] = {
+  "Smith", "Johnson", "Müller", "Mueller", "Martinez", "Nowak", "Kowalski", "Wójcik", "Dubois",
+  "García", "Rossi", "Ødegaard", "Zhang", "王", "Petrov", "Kim", "Nguyễn", "Brown", "Exarchos",
+  "Lee", "O'Brien", "Sales",
+};
+static const char * const domains[] = {
+  "example.com", "example.org", "sales.example.com", "partner.test", "exa.mple.net",
+};
+static const char * const group_pool[] = {
+  "jira-users", "confluence-users", "Sales EMEA", "Sales US", "engineering", "Grüne Gruppe",
+  "site-admins",
+};
+
+static void
+make_row (GRand         *rand,
+          guint          i,
+          RosterUserRow *row,
+          char         **out_strings,   /* 3 slots to free */
+          const char   **groups)        /* room for 4 + NULL */
+{
+  const char *first = first_names[g_rand_int_range (rand, 0, G_N_ELEMENTS (first_names))];
+  const char *last = last_names[g_rand_int_range (rand, 0, G_N_ELEMENTS (last_names))];
+  guint n_groups = 0;
+
+  out_strings[0] = g_strdup_printf ("712020:%08x-%04x", g_rand_int (rand), i);
+  out_strings[1] = g_strdup_printf ("%s %s", first, last);
+  if (g_rand_int_range (rand, 0, 10) == 0)
+    out_strings[2] = NULL;   /* hidden */
+  else
+    out_strings[2] = g_strdup_printf ("user%u.%c@%s", i, 'a' + (i % 26),
+                                      domains[g_rand_int_range (rand, 0, G_N_ELEMENTS (domains))]);
+
+  memset (row, 0, sizeof *row);
+  row->account_id = out_strings[0];
+  row->name = out_strings[1];
+  row->email = out_strings[2];
+  row->status = (RosterStatus) (g_rand_int_range (rand, 0, 10) < 7 ? ROSTER_STATUS_ACTIVE
+                                : g_rand_int_range (rand, 0, 5));
+  row->account_type = (RosterAccountType) (g_rand_int_range (rand, 0, 20) == 0
+                                           ? ROSTER_ACCOUNT_TYPE_APP
+                                           : g_rand_int_range (rand, 0, 20) == 0
+                                           ? ROSTER_ACCOUNT_TYPE_CUSTOMER
+                                           : ROSTER_ACCOUNT_TYPE_ATLASSIAN);
+  row->claim = g_rand_boolean (rand) ? ROSTER_CLAIM_MANAGED : ROSTER_CLAIM_UNMANAGED;
+  row->org_admin = g_rand_int_range (rand, 0, 50) == 0;
+  for (guint p = 0; p < ROSTER_N_PRODUCTS; p++)
+    {
+      int r = g_rand_int_range (rand, 0, 10);
+
+      if (r < 4)
+        row->last_active[p] = -1;
+      else if (r == 4)
+        row->last_active[p] = 0;
+      else
+        row->last_active[p] = NOW - g_rand_int_range (rand, 0, 400 * DAY);
+    }
+  row->billable = row->status == ROSTER_STATUS_ACTIVE &&
+                  row->account_type == ROSTER_ACCOUNT_TYPE_ATLASSIAN &&
+                  (row->last_active[0] >= 0 || row->last_active[1] >= 0 ||
+                   row->last_active[2] >= 0);
+  for (guint g = 0; g < G_N_ELEMENTS (group_pool) && n_groups < 4; g++)
+    if (g_rand_int_range (rand, 0, 4) == 0)
+      groups[n_groups++] = group_pool[g];
+  groups[n_groups] = NULL;
+  row->group_names = n_groups ? groups : NULL;
+}
+
+static RosterUserSet *
+make_set (guint   n,
+          guint32 seed)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+  RosterUserSet *set = roster_user_set_new ();
+
+  for (guint i = 0; i < n; i++)
+    {
+      RosterUserRow row;
+      char *strings[3];
+      const char *groups[8];
+
+      make_row (rand, i, &row, strings, groups);
+      roster_user_set_append_row (set, &row);
+      for (guint s = 0; s < 3; s++)
+        g_free (strings[s]);
+    }
+
+  roster_user_set_freeze (set);
+  return set;
+}
+
+static void
+add_row (RosterUserSet *set,
+         const char    *id,
+         const char    *name,
+         const char    *email,
+         RosterStatus   status,
+         gint64         jira,
+         gint64         jsm,
+         gint64         confluence,
+         const char   **groups)
+{
+  RosterUserRow row = { 0 };
+
+  row.account_id = id;
+  row.name = name;
+  row.email = email;
+  row.status = status;
+  row.account_type = ROSTER_ACCOUNT_TYPE_ATLASSIAN;
+  row.claim = ROSTER_CLAIM_MANAGED;
+  row.last_active[ROSTER_PRODUCT_JIRA] = jira;
+  row.last_active[ROSTER_PRODUCT_JSM] = jsm;
+  row.last_active[ROSTER_PRODUCT_CONFLUENCE] = confluence;
+  row.billable = status == ROSTER_STATUS_ACTIVE && (jira >= 0 || jsm >= 0 || confluence >= 0);
+  row.group_names = groups;
+  roster_user_set_append_row (set, &row);
+}
+
+/* User set ------------------------------------------------------------------------ */
+
+static void
+test_fold (void)
+{
+  static const struct { const char *in, *out; } cases[] = {
+    { "Müller", "muller" },
+    { "MÜLLER", "muller" },
+    { "Łukasz Wójcik", "lukasz wojcik" },
+    { "Zoë", "zoe" },
+    { "Ødegaard", "odegaard" },
+    { "Straße", "strasse" },
+    { "ﬁne", "fine" },           /* NFKD splits the ligature */
+    { "Ｊｏｈｎ", "john" },        /* full-width */
+    { "李小龙", "李小龙" },
+    { "José\nX", "jose x" },
+    { "", "" },
+    { "ABC def", "abc def" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *folded = roster_fold_for_search (cases[i].in);
+
+      g_assert_cmpstr (folded, ==, cases[i].out);
+    }
+}
+
+static void
+test_user_set_basic (void)
+{
+  g_autoptr(RosterUserSet) set = roster_user_set_new ();
+  g_autoptr(RosterUser) jane = NULL;
+  g_autoptr(RosterUser) copy = NULL;
+  const char *g1[] = { "Sales EMEA", "jira-users", NULL };
+  const char *g2[] = { "jira-users", NULL };
+  const char * const *names;
+  const RosterGroupRef *ref;
+  int row;
+
+  jane = roster_user_new ("acc-jane", "Jane Doe", "jane@example.com",
+                          ROSTER_ACCOUNT_TYPE_ATLASSIAN, ROSTER_STATUS_ACTIVE,
+                          ROSTER_CLAIM_MANAGED);
+  roster_user_add_product (jane, "jira-software", "ari:cloud:jira-software::site/1", 500);
+  roster_user_add_product (jane, "jira-core", "ari:cloud:jira-core::site/1", 700);
+  roster_user_add_product (jane, "bitbucket", NULL, 900);
+  roster_user_add_group (jane, "ari:cloud:identity::group/g-sales", "Sales EMEA");
+  roster_user_add_platform_role (jane, "atlassian/org-admin");
+
+  add_row (set, "acc-zed", "Zed Último", NULL, ROSTER_STATUS_SUSPENDED, -1, 0, 100, g1);
+  roster_user_set_append (set, jane);
+  add_row (set, "acc-bob", "Bob", "bob@example.org", ROSTER_STATUS_ACTIVE, -1, -1, -1, g2);
+  add_row (set, "acc-ann", "Ánn", "ann@example.org", ROSTER_STATUS_ACTIVE, 5, -1, -1, NULL);
+  add_row (set, "acc-ann2", "ann", NULL, ROSTER_STATUS_ACTIVE, 5, -1, -1, NULL);
+  /* A repeated account id keeps the first row. */
+  add_row (set, "acc-bob", "Bob Again", NULL, ROSTER_STATUS_ACTIVE, -1, -1, -1, NULL);
+  roster_user_set_set_resource_id (set, ROSTER_PRODUCT_CONFLUENCE, "ari:cloud:confluence::site/1");
+  roster_user_set_freeze (set);
+
+  g_assert_true (roster_user_set_is_frozen (set));
+  g_assert_cmpuint (roster_user_set_get_n_users (set), ==, 5);
+
+  /* Sorted by folded name, then account id. */
+  g_assert_cmpstr (roster_user_set_get_account_id (set, 0), ==, "acc-ann");
+  g_assert_cmpstr (roster_user_set_get_account_id (set, 1), ==, "acc-ann2");
+  g_assert_cmpstr (roster_user_set_get_name (set, 2), ==, "Bob");
+  g_assert_cmpstr (roster_user_set_get_name (set, 3), ==, "Jane Doe");
+  g_assert_cmpstr (roster_user_set_get_name (set, 4), ==, "Zed Último");
+
+  g_assert_cmpint (roster_user_set_lookup (set, "acc-zed"), ==, 4);
+  g_assert_cmpint (roster_user_set_lookup (set, "acc-bob"), ==, 2);
+  g_assert_cmpint (roster_user_set_lookup (set, "acc-nobody"), ==, -1);
+  g_assert_cmpint (roster_user_set_lookup (set, NULL), ==, -1);
+
+  g_assert_cmpstr (roster_user_set_get_search_key (set, 4), ==, "zed ultimo\n");
+  g_assert_cmpstr (roster_user_set_get_search_key (set, 0), ==, "ann\nann@example.org");
+  g_assert_null (roster_user_set_get_email (set, 4));
+
+  row = roster_user_set_lookup (set, "acc-jane");
+  g_assert_true (roster_user_set_is_org_admin (set, row));
+  g_assert_true (roster_user_set_is_billable (set, row));
+  g_assert_cmpuint (roster_user_set_get_products (set, row), ==, 1u << ROSTER_PRODUCT_JIRA);
+  /* Two Jira keys merge into the newest; bitbucket is not one of ours. */
+  g_assert_cmpint (roster_user_set_get_product_last_active (set, row, ROSTER_PRODUCT_JIRA), ==, 700);
+  g_assert_cmpint (roster_user_set_get_product_last_active (set, row, ROSTER_PRODUCT_JSM), ==, -1);
+  g_assert_cmpint (roster_user_set_get_last_active (set, row), ==, 700);
+
+  row = roster_user_set_lookup (set, "acc-zed");
+  g_assert_cmpint (roster_user_set_get_status (set, row), ==, ROSTER_STATUS_SUSPENDED);
+  g_assert_cmpuint (roster_user_set_get_products (set, row), ==,
+                    (1u << ROSTER_PRODUCT_JSM) | (1u << ROSTER_PRODUCT_CONFLUENCE));
+  g_assert_cmpint (roster_user_set_get_last_active (set, row), ==, 100);
+  names = roster_user_set_get_group_names (set, row);
+  g_assert_cmpuint (g_strv_length ((char **) names), ==, 2);
+  g_assert_cmpstr (names[0], ==, "Sales EMEA");
+  /* Interned: the same pointer for every member of a group. */
+  g_assert_true (names[1] == roster_user_set_get_group_names (set, 2)[0]);
+  g_assert_null (roster_user_set_get_group_names (set, 0)[0]);
+  g_assert_cmpuint (roster_user_set_get_n_groups (set), ==, 2);
+
+  /* dup_user carries the products (with the recorded workspace ids) and group ids. */
+  copy = roster_user_set_dup_user (set, roster_user_set_lookup (set, "acc-jane"));
+  g_assert_cmpstr (roster_user_get_account_id (copy), ==, "acc-jane");
+  g_assert_cmpstr (roster_user_get_email (copy), ==, "jane@example.com");
+  g_assert_true (roster_user_is_org_admin (copy));
+  g_assert_cmpuint (roster_user_get_products (copy)->len, ==, 1);
+  g_assert_cmpstr (((RosterProductAccess *) g_ptr_array_index (roster_user_get_products (copy), 0))
+                   ->resource_id, ==, "ari:cloud:jira-software::site/1");
+  g_assert_cmpint (roster_user_get_last_active (copy), ==, 700);
+  ref = g_ptr_array_index (roster_user_get_groups (copy), 0);
+  g_assert_cmpstr (ref->id, ==, "g-sales");
+  g_assert_cmpstr (ref->name, ==, "Sales EMEA");
+  g_assert_finalize_object (g_steal_pointer (&copy));
+
+  copy = roster_user_set_dup_user (set, roster_user_set_lookup (set, "acc-zed"));
+  g_assert_cmpuint (roster_user_get_products (copy)->len, ==, 2);
+  g_assert_cmpstr (((RosterProductAccess *) g_ptr_array_index (roster_user_get_products (copy), 1))
+                   ->resource_id, ==, "ari:cloud:confluence::site/1");
+}
+
+static gpointer
+read_all_rows (gpointer data)
+{
+  RosterUserSet *set = data;
+  guint64 sum = 0;
+
+  for (guint i = 0; i < roster_user_set_get_n_users (set); i++)
+    {
+      const char *id = roster_user_set_get_account_id (set, i);
+
+      if (roster_user_set_lookup (set, id) == (int) i)
+        sum += strlen (roster_user_set_get_search_key (set, i)) + i;
+      for (const char * const *g = roster_user_set_get_group_names (set, i); *g; g++)
+        sum += strlen (*g);
+    }
+
+  return GSIZE_TO_POINTER ((gsize) sum);
+}
+
+static void
+test_user_set_threads (void)
+{
+  g_autoptr(RosterUserSet) set = make_set (3000, 7);
+  gpointer expected = read_all_rows (set);
+  GThread *threads[4];
+
+  /* Readers on several threads see the same rows: no lazily built state. */
+  for (guint t = 0; t < G_N_ELEMENTS (threads); t++)
+    threads[t] = g_thread_new ("reader", read_all_rows, roster_user_set_ref (set));
+  for (guint t = 0; t < G_N_ELEMENTS (threads); t++)
+    {
+      g_assert_true (g_thread_join (threads[t]) == expected);
+      roster_user_set_unref (set);
+    }
+}
+
+static gsize
+heap_in_use (void)
+{
+  struct mallinfo2 info = mallinfo2 ();
+
+  return info.uordblks + info.hblkhd;
+}
+
+static void
+test_user_set_memory (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+  g_autoptr(RosterUserSet) set = NULL;
+  g_autoptr(RosterSearchIndex) index = NULL;
+  guint n = 100000;
+  gsize before, after_set, after_index;
+  gint64 start, t_append, t_freeze, t_index;
+  char **strings = g_new (char *, n * 3);
+  RosterUserRow *rows = g_new (RosterUserRow, n);
+  const char **groups = g_new (const char *, n * 8);
+
+  for (guint i = 0; i < n; i++)
+    make_row (rand, i, &rows[i], &strings[i * 3], &groups[i * 8]);
+
+  malloc_trim (0);
+  before = heap_in_use ();
+  start = g_get_monotonic_time ();
+  set = roster_user_set_new ();
+  for (guint i = 0; i < n; i++)
+    roster_user_set_append_row (set, &rows[i]);
+  t_append = g_get_monotonic_time () - start;
+  start = g_get_monotonic_time ();
+  roster_user_set_freeze (set);
+  t_freeze = g_get_monotonic_time () - start;
+  malloc_trim (0);
+  after_set = heap_in_use ();
+
+  start = g_get_monotonic_time ();
+  index = roster_search_index_new (set);
+  t_index = g_get_monotonic_time () - start;
+  after_index = heap_in_use ();
+
+  g_test_message ("user set, 100k: heap +%.1f MB (own count %.1f MB), append %.0f ms, "
+                  "freeze %.0f ms", (after_set - before) / 1e6,
+                  roster_user_set_get_memory_size (set) / 1e6, t_append / 1e3, t_freeze / 1e3);
+  g_test_message ("search index, 100k: heap +%.1f MB (own count %.1f MB), build %.0f ms",
+                  (after_index - after_set) / 1e6,
+                  roster_search_index_get_memory_size (index) / 1e6, t_index / 1e3);
+
+  g_assert_cmpuint (roster_user_set_get_n_users (set), ==, n);
+  g_assert_cmpuint (after_set - before, <=, 35 * 1000 * 1000);
+
+  for (guint i = 0; i < n * 3; i++)
+    g_free (strings[i]);
+  g_free (strings);
+  g_free (rows);
+  g_free (groups);
+}
+
+/* Search index --------------------------------------------------------------------- */
+
+static guint
+brute_force (RosterUserSet *set,
+             const char    *folded,
+             guint         *out)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < roster_user_set_get_n_users (set); i++)
+    if (strstr (roster_user_set_get_search_key (set, i), folded) != NULL)
+      out[n++] = i;
+
+  return n;
+}
+
+static void
+check_lookup (RosterSearchIndex *index,
+              RosterUserSet     *set,
+              const char        *text,
+              guint             *scratch)
+{
+  g_autofree char *folded = roster_fold_for_search (text);
+  const guint *rows = NULL;
+  guint n = roster_search_index_lookup (index, folded, &rows);
+  guint expected = brute_force (set, folded, scratch);
+
+  if (n != expected)
+    g_error ("query “%s”: index gave %u rows, scan %u", text, n, expected);
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpuint (rows[i], ==, scratch[i]);
+}
+
+static void
+test_index_vs_scan (void)
+{
+  g_autoptr(RosterUserSet) set = make_set (4000, 3);
+  g_autoptr(RosterSearchIndex) index = roster_search_index_new (set);
+  g_autofree guint *scratch = g_new (guint, 4000);
+  static const char * const sequence[] = {
+    "m", "ma", "mar", "mart", "marti", "martin", "martin ", "martin s", "martin", "mar", "m", "",
+    "e", "ex", "exa", "exam", "example", "example.com", "@example.org", "exa.mple", "ex", "",
+    "zzz", "zzzq", "xq", "zz", "j", "jo", "joh", "john", "johnson", "johnson@", "sales",
+    "1", "12", "123", "user12", "user1234.", "mü", "mu", "mül", "MÜLLER", "muller", "ł", "łukasz",
+    "lukasz", "李", "李小", "小龙", "王", "олег", "ole", "nguyễn", "nguyen", "ø", "ødegaard",
+    "strasse", "straße", "ǆ", "o'b", "\n", " ", "a", "ab", "abc", "@", ".", "@partner.test",
+    "partner.test", "ines ", "jose", "josé", "garcia", "chloe", "sofia", "bjorn", "omer ",
+  };
+
+  for (guint round = 0; round < 2; round++)
+    for (guint i = 0; i < G_N_ELEMENTS (sequence); i++)
+      check_lookup (index, set, sequence[i], scratch);
+
+  /* Random substrings of real keys, in random order (no typing stack help). */
+  {
+    g_autoptr(GRand) rand = g_rand_new_with_seed (5);
+
+    for (guint i = 0; i < 500; i++)
+      {
+        const char *key = roster_user_set_get_search_key (set, g_rand_int_range (rand, 0, 4000));
+        gsize len = strlen (key);
+        guint start = g_rand_int_range (rand, 0, len);
+        guint span = g_rand_int_range (rand, 1, 8);
+        g_autofree char *sub = g_strndup (key + start, MIN (span, len - start));
+
+        if (!g_utf8_validate (sub, -1, NULL) || strchr (sub, '\n') != NULL)
+          continue;
+        check_lookup (index, set, sub, scratch);
+      }
+  }
+
+  roster_search_index_reset (index);
+  check_lookup (index, set, "martin", scratch);
+  g_assert_true (roster_search_index_get_set (index) == set);
+}
+
+static int
+compare_double (gconstpointer a,
+                gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static void
+test_index_benchmark (void)
+{
+  g_autoptr(RosterUserSet) set = make_set (100000, 42);
+  g_autoptr(RosterSearchIndex) index = NULL;
+  static const char * const sequence[] = {
+    "m", "ma", "mar", "mart", "marti", "martin", "marti", "mart", "mar", "ma", "m", "",
+    "e", "ex", "exa", "zzz", "zzzq", "xq", "", "j", "jo", "joh", "john", "johns", "johnso",
+    "johnson", "sales", "1", "12", "123", "mü", "mu", "example.org", "@partner.test", "",
+    "e", "ex", "exa",
+  };
+  GArray *times = g_array_new (FALSE, FALSE, sizeof (double));
+  double scan_total = 0;
+  gint64 start;
+  g_autofree guint *scratch = g_new (guint, 100000);
+
+  start = g_get_monotonic_time ();
+  index = roster_search_index_new (set);
+  g_test_message ("index build, 100k users: %.0f ms, %.1f MB",
+                  (g_get_monotonic_time () - start) / 1e3,
+                  roster_search_index_get_memory_size (index) / 1e6);
+
+  for (guint round = 0; round < 2; round++)
+    for (guint i = 0; i < G_N_ELEMENTS (sequence); i++)
+      {
+        g_autofree char *folded = roster_fold_for_search (sequence[i]);
+        const guint *rows;
+        guint n;
+        double ms;
+
+        start = g_get_monotonic_time ();
+        n = roster_search_index_lookup (index, folded, &rows);
+        ms = (g_get_monotonic_time () - start) / 1e3;
+        g_array_append_val (times, ms);
+
+        start = g_get_monotonic_time ();
+        g_assert_cmpuint (n, ==, brute_force (set, folded, scratch));
+        scan_total += (g_get_monotonic_time () - start) / 1e3;
+      }
+
+  g_array_sort (times, compare_double);
+  g_test_message ("index lookup, 100k users, %u queries: median %.3f ms, p90 %.3f ms, "
+                  "worst %.3f ms (plain strstr scan: mean %.2f ms)",
+                  times->len, g_array_index (times, double, times->len / 2),
+                  g_array_index (times, double, times->len * 9 / 10),
+                  g_array_index (times, double, times->len - 1), scan_total / times->len);
+  g_array_unref (times);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/roster/query/fold", test_fold);
+  g_test_add_func ("/roster/query/user-set-basic", test_user_set_basic);
+  g_test_add_func ("/roster/query/user-set-threads", test_user_set_threads);
+  g_test_add_func ("/roster/query/user-set-memory", test_user_set_memory);
+  g_test_add_func ("/roster/query/index-vs-scan", test_index_vs_scan);
+  g_test_add_func ("/roster/query/index-benchmark", test_index_benchmark);
+
+  return g_test_run ();
+}
