@@ -20,6 +20,7 @@
 #include <glib.h>
 
 #include "roster-inactivity.h"
+#include "roster-search-index.h"
 #include "roster-user-set.h"
 
 G_BEGIN_DECLS
@@ -59,6 +60,15 @@ guint        roster_query_filter         (const RosterQuery        *query,
                                           RosterUserSet            *set,
                                           const RosterQueryContext *context,
                                           guint                    *out_rows);
+
+/* As roster_query_filter(), but the free text narrows the candidates through index
+ * (nullable; built over the same set) before the other terms are checked per row.
+ * Uses the index's typing stack, so call it from the index's thread. */
+guint        roster_query_filter_with_index (const RosterQuery        *query,
+                                             RosterUserSet            *set,
+                                             RosterSearchIndex        *index,
+                                             const RosterQueryContext *context,
+                                             guint                    *out_rows);
 
 /* Editing helpers for quick filters that stay in sync with the text:
  * returns a new query text with every term of `field` (e.g. "status", "product")
