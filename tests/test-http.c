@@ -12,6 +12,7 @@
 
 #include "roster-error.h"
 #include "roster-http.h"
+#include "roster-pager.h"
 
 /* Scripted server */
 
@@ -1263,6 +1264,252 @@ test_throughput (void)
   test_server_free (ts);
 }
 
+/* Pager */
+
+typedef struct
+{
+  const char *page;
+  const char *link;      /* Link header rel=next, or NULL */
+  gboolean    ok;
+  gboolean    done;
+  const char *next;      /* expected out_next */
+  gint64      next_start;
+} PageStep;
+
+static void
+run_pages (RosterPagerScheme  scheme,
+           guint              page_size,
+           const PageStep    *steps,
+           guint              n_steps)
+{
+  g_auto(RosterPagerState) state = ROSTER_PAGER_STATE_INIT;
+
+  roster_pager_state_init (&state, scheme);
+  state.page_size = page_size;
+
+  for (guint i = 0; i < n_steps; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) root = json_from_string (steps[i].page, NULL);
+      g_autofree char *next = NULL;
+      gboolean ok;
+
+      ok = roster_pager_next (&state, root, steps[i].link, &next, &error);
+      if (!steps[i].ok)
+        {
+          g_assert_false (ok);
+          g_assert_error (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE);
+          return;
+        }
+      g_assert_no_error (error);
+      g_assert_true (ok);
+      g_assert_cmpint (state.done, ==, steps[i].done);
+      g_assert_cmpstr (next, ==, steps[i].next);
+      if (!steps[i].done && steps[i].next_start >= 0)
+        g_assert_cmpint (state.next_start, ==, steps[i].next_start);
+    }
+}
+
+static void
+test_pager_admin (void)
+{
+  const PageStep cursor[] = {
+    { "{\"data\":[{\"a\":1},{\"a\":2}],\"links\":{\"self\":\"x\",\"next\":\"kloHX\"}}", NULL,
+      TRUE, FALSE, "kloHX", -1 },
+    { "{\"data\":[{\"a\":3}],\"links\":{\"next\":\"c2\"}}", NULL, TRUE, FALSE, "c2", -1 },
+    { "{\"data\":[],\"links\":{\"self\":\"x\"}}", NULL, TRUE, TRUE, NULL, -1 },
+  };
+  const PageStep odd[] = {
+    /* next null, then no links at all: both end the list. */
+    { "{\"data\":[{\"a\":1}],\"links\":{\"next\":null}}", NULL, TRUE, TRUE, NULL, -1 },
+  };
+  const PageStep empty_next[] = {
+    { "{\"data\":[{\"a\":1}],\"links\":{\"next\":\"\"}}", NULL, TRUE, TRUE, NULL, -1 },
+  };
+  const PageStep no_links[] = {
+    { "{\"data\":[]}", NULL, TRUE, TRUE, NULL, -1 },
+  };
+  const PageStep events[] = {
+    { "{\"data\":[{}],\"links\":{},\"meta\":{\"next\":\"ev2\"}}", NULL, TRUE, FALSE, "ev2", -1 },
+  };
+  const PageStep loop[] = {
+    { "{\"data\":[{}],\"links\":{\"next\":\"same\"}}", NULL, TRUE, FALSE, "same", -1 },
+    { "{\"data\":[{}],\"links\":{\"next\":\"other\"}}", NULL, TRUE, FALSE, "other", -1 },
+    { "{\"data\":[{}],\"links\":{\"next\":\"same\"}}", NULL, FALSE, FALSE, NULL, -1 },
+  };
+  const PageStep bad_data[] = { { "{\"data\":{},\"links\":{}}", NULL, FALSE, FALSE, NULL, -1 } };
+  const PageStep no_data[] = { { "{\"links\":{\"next\":\"x\"}}", NULL, FALSE, FALSE, NULL, -1 } };
+  const PageStep bad_next[] = { { "{\"data\":[],\"links\":{\"next\":5}}", NULL, FALSE, FALSE, NULL, -1 } };
+  const PageStep bad_links[] = { { "{\"data\":[],\"links\":[]}", NULL, FALSE, FALSE, NULL, -1 } };
+  const PageStep not_object[] = { { "[1,2]", NULL, FALSE, FALSE, NULL, -1 } };
+  const PageStep url[] = {
+    { "{\"data\":[{}],\"links\":{\"next\":\"https://api.atlassian.com/admin/v1/orgs?cursor=2\"}}",
+      NULL, TRUE, FALSE, "https://api.atlassian.com/admin/v1/orgs?cursor=2", -1 },
+    { "{\"data\":[{}],\"links\":{}}", NULL, TRUE, TRUE, NULL, -1 },
+  };
+  const PageStep url_not_url[] = {
+    { "{\"data\":[{}],\"links\":{\"next\":\"justacursor\"}}", NULL, FALSE, FALSE, NULL, -1 },
+  };
+
+  run_pages (ROSTER_PAGER_ADMIN_CURSOR, 0, cursor, G_N_ELEMENTS (cursor));
+  run_pages (ROSTER_PAGER_ADMIN_CURSOR, 0, odd, G_N_ELEMENTS (odd));
+  run_pages (ROSTER_PAGER_ADMIN_CURSOR, 0, empty_next, G_N_ELEMENTS (empty_next));
+  run_pages (ROSTER_PAGER_ADMIN_CURSOR, 0, no_links, G_N_ELEMENTS (no_links));
+  run_pages (ROSTER_PAGER_ADMIN_CURSOR, 0, events, G_N_ELEMENTS (events));
+  run_pages (ROSTER_PAGER_ADMIN_CURSOR, 0, loop, G_N_ELEMENTS (loop));
+  run_pages (ROSTER_PAGER_ADMIN_CURSOR, 0, bad_data, G_N_ELEMENTS (bad_data));
+  run_pages (ROSTER_PAGER_ADMIN_CURSOR, 0, no_data, G_N_ELEMENTS (no_data));
+  run_pages (ROSTER_PAGER_ADMIN_CURSOR, 0, bad_next, G_N_ELEMENTS (bad_next));
+  run_pages (ROSTER_PAGER_ADMIN_CURSOR, 0, bad_links, G_N_ELEMENTS (bad_links));
+  run_pages (ROSTER_PAGER_ADMIN_CURSOR, 0, not_object, G_N_ELEMENTS (not_object));
+  run_pages (ROSTER_PAGER_ADMIN_URL, 0, url, G_N_ELEMENTS (url));
+  run_pages (ROSTER_PAGER_ADMIN_URL, 0, url_not_url, G_N_ELEMENTS (url_not_url));
+
+  /* NULL root and a page after the last one. */
+  {
+    g_auto(RosterPagerState) state = ROSTER_PAGER_STATE_INIT;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonNode) root = json_from_string ("{\"data\":[]}", NULL);
+    g_autofree char *next = NULL;
+
+    roster_pager_state_init (&state, ROSTER_PAGER_ADMIN_CURSOR);
+    g_assert_false (roster_pager_next (&state, NULL, NULL, &next, &error));
+    g_assert_error (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE);
+    g_clear_error (&error);
+    g_assert_true (roster_pager_next (&state, root, NULL, &next, &error));
+    g_assert_true (state.done);
+    g_assert_false (roster_pager_next (&state, root, NULL, &next, &error));
+    g_assert_error (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE);
+  }
+}
+
+static void
+test_pager_page_bean (void)
+{
+  const PageStep good[] = {
+    { "{\"startAt\":0,\"maxResults\":2,\"total\":5,\"isLast\":false,\"values\":[1,2]}", NULL,
+      TRUE, FALSE, NULL, 2 },
+    { "{\"startAt\":2,\"maxResults\":2,\"total\":5,\"isLast\":false,\"values\":[3,4],"
+      "\"nextPage\":\"https://x/rest/api/3/group/bulk?startAt=4\"}", NULL,
+      TRUE, FALSE, "https://x/rest/api/3/group/bulk?startAt=4", 4 },
+    { "{\"startAt\":4,\"maxResults\":2,\"total\":5,\"isLast\":true,\"values\":[5]}", NULL,
+      TRUE, TRUE, NULL, -1 },
+  };
+  const PageStep no_is_last[] = {
+    { "{\"startAt\":0,\"maxResults\":2,\"values\":[1,2]}", NULL, TRUE, FALSE, NULL, 2 },
+    { "{\"startAt\":2,\"maxResults\":2,\"values\":[3]}", NULL, TRUE, TRUE, NULL, -1 },
+  };
+  const PageStep by_total[] = {
+    { "{\"startAt\":0,\"values\":[1,2],\"total\":2}", NULL, TRUE, TRUE, NULL, -1 },
+  };
+  const PageStep stuck[] = {
+    { "{\"startAt\":0,\"maxResults\":2,\"isLast\":false,\"values\":[1,2]}", NULL, TRUE, FALSE, NULL, 2 },
+    { "{\"startAt\":0,\"maxResults\":2,\"isLast\":false,\"values\":[1,2]}", NULL, FALSE, FALSE, NULL, -1 },
+  };
+  const PageStep empty_not_last[] = {
+    { "{\"startAt\":0,\"isLast\":false,\"values\":[]}", NULL, FALSE, FALSE, NULL, -1 },
+  };
+  const PageStep bare[] = {
+    { "[1,2,3]", NULL, TRUE, FALSE, NULL, 3 },
+    { "[4,5,6]", NULL, TRUE, FALSE, NULL, 6 },
+    { "[7]", NULL, TRUE, TRUE, NULL, -1 },
+  };
+  const PageStep bare_empty[] = {
+    { "[1,2,3]", NULL, TRUE, FALSE, NULL, 3 },
+    { "[]", NULL, TRUE, TRUE, NULL, -1 },
+  };
+  const PageStep bad_types[] = {
+    { "{\"startAt\":\"0\",\"values\":[1]}", NULL, FALSE, FALSE, NULL, -1 },
+  };
+  const PageStep bad_is_last[] = {
+    { "{\"isLast\":\"no\",\"values\":[1]}", NULL, FALSE, FALSE, NULL, -1 },
+  };
+  const PageStep negative[] = {
+    { "{\"startAt\":-5,\"values\":[1]}", NULL, FALSE, FALSE, NULL, -1 },
+  };
+  const PageStep overflow[] = {
+    { "{\"startAt\":9223372036854775807,\"isLast\":false,\"values\":[1]}", NULL,
+      FALSE, FALSE, NULL, -1 },
+  };
+  const PageStep no_values[] = { { "{\"startAt\":0}", NULL, FALSE, FALSE, NULL, -1 } };
+
+  run_pages (ROSTER_PAGER_PAGE_BEAN, 0, good, G_N_ELEMENTS (good));
+  run_pages (ROSTER_PAGER_PAGE_BEAN, 0, no_is_last, G_N_ELEMENTS (no_is_last));
+  run_pages (ROSTER_PAGER_PAGE_BEAN, 0, by_total, G_N_ELEMENTS (by_total));
+  run_pages (ROSTER_PAGER_PAGE_BEAN, 0, stuck, G_N_ELEMENTS (stuck));
+  run_pages (ROSTER_PAGER_PAGE_BEAN, 0, empty_not_last, G_N_ELEMENTS (empty_not_last));
+  run_pages (ROSTER_PAGER_PAGE_BEAN, 3, bare, G_N_ELEMENTS (bare));
+  run_pages (ROSTER_PAGER_PAGE_BEAN, 0, bare_empty, G_N_ELEMENTS (bare_empty));
+  run_pages (ROSTER_PAGER_PAGE_BEAN, 0, bad_types, G_N_ELEMENTS (bad_types));
+  run_pages (ROSTER_PAGER_PAGE_BEAN, 0, bad_is_last, G_N_ELEMENTS (bad_is_last));
+  run_pages (ROSTER_PAGER_PAGE_BEAN, 0, negative, G_N_ELEMENTS (negative));
+  run_pages (ROSTER_PAGER_PAGE_BEAN, 0, overflow, G_N_ELEMENTS (overflow));
+  run_pages (ROSTER_PAGER_PAGE_BEAN, 0, no_values, G_N_ELEMENTS (no_values));
+}
+
+static void
+test_pager_jsm (void)
+{
+  const PageStep good[] = {
+    { "{\"size\":2,\"start\":0,\"limit\":2,\"isLastPage\":false,\"_links\":{\"next\":"
+      "\"https://x/rest/servicedeskapi/servicedesk/1/customer?start=2&limit=2\"},\"values\":[{},{}]}",
+      NULL, TRUE, FALSE, "https://x/rest/servicedeskapi/servicedesk/1/customer?start=2&limit=2", 2 },
+    /* The server capped limit at 1: trust size. */
+    { "{\"size\":1,\"start\":2,\"limit\":50,\"isLastPage\":false,\"values\":[{}]}", NULL,
+      TRUE, FALSE, NULL, 3 },
+    { "{\"size\":1,\"start\":3,\"limit\":50,\"isLastPage\":true,\"values\":[{}]}", NULL,
+      TRUE, TRUE, NULL, -1 },
+  };
+  const PageStep no_is_last[] = {
+    { "{\"size\":0,\"start\":0,\"limit\":50,\"values\":[]}", NULL, TRUE, TRUE, NULL, -1 },
+  };
+  const PageStep stuck[] = {
+    { "{\"size\":0,\"start\":0,\"limit\":50,\"isLastPage\":false,\"values\":[]}", NULL,
+      FALSE, FALSE, NULL, -1 },
+  };
+  const PageStep repeat[] = {
+    { "{\"size\":2,\"start\":0,\"isLastPage\":false,\"values\":[{},{}]}", NULL, TRUE, FALSE, NULL, 2 },
+    { "{\"size\":2,\"start\":0,\"isLastPage\":false,\"values\":[{},{}]}", NULL, FALSE, FALSE, NULL, -1 },
+  };
+  const PageStep bad[] = {
+    { "{\"size\":2,\"isLastPage\":false,\"values\":\"x\"}", NULL, FALSE, FALSE, NULL, -1 },
+  };
+
+  run_pages (ROSTER_PAGER_JSM, 0, good, G_N_ELEMENTS (good));
+  run_pages (ROSTER_PAGER_JSM, 0, no_is_last, G_N_ELEMENTS (no_is_last));
+  run_pages (ROSTER_PAGER_JSM, 0, stuck, G_N_ELEMENTS (stuck));
+  run_pages (ROSTER_PAGER_JSM, 0, repeat, G_N_ELEMENTS (repeat));
+  run_pages (ROSTER_PAGER_JSM, 0, bad, G_N_ELEMENTS (bad));
+}
+
+static void
+test_pager_confluence (void)
+{
+  const PageStep good[] = {
+    { "{\"results\":[{}],\"_links\":{\"next\":\"/wiki/api/v2/spaces?cursor=a\",\"base\":\"https://x/wiki\"}}",
+      NULL, TRUE, FALSE, "/wiki/api/v2/spaces?cursor=a", -1 },
+    /* The Link header wins over the body. */
+    { "{\"results\":[{}],\"_links\":{\"next\":\"/wiki/api/v2/spaces?cursor=b\"}}",
+      "/wiki/api/v2/spaces?cursor=B", TRUE, FALSE, "/wiki/api/v2/spaces?cursor=B", -1 },
+    { "{\"results\":[{}],\"_links\":{}}", "/wiki/api/v2/spaces?cursor=c", TRUE, FALSE,
+      "/wiki/api/v2/spaces?cursor=c", -1 },
+    { "{\"results\":[{}],\"_links\":{\"base\":\"https://x/wiki\"}}", NULL, TRUE, TRUE, NULL, -1 },
+  };
+  const PageStep loop[] = {
+    { "{\"results\":[{}],\"_links\":{\"next\":\"/n\"}}", NULL, TRUE, FALSE, "/n", -1 },
+    { "{\"results\":[{}],\"_links\":{\"next\":\"/n\"}}", NULL, FALSE, FALSE, NULL, -1 },
+  };
+  const PageStep empty_with_next[] = {
+    { "{\"results\":[],\"_links\":{\"next\":\"/n\"}}", NULL, FALSE, FALSE, NULL, -1 },
+  };
+  const PageStep no_results[] = { { "{\"_links\":{}}", NULL, FALSE, FALSE, NULL, -1 } };
+
+  run_pages (ROSTER_PAGER_CONFLUENCE, 0, good, G_N_ELEMENTS (good));
+  run_pages (ROSTER_PAGER_CONFLUENCE, 0, loop, G_N_ELEMENTS (loop));
+  run_pages (ROSTER_PAGER_CONFLUENCE, 0, empty_with_next, G_N_ELEMENTS (empty_with_next));
+  run_pages (ROSTER_PAGER_CONFLUENCE, 0, no_results, G_N_ELEMENTS (no_results));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1293,6 +1540,11 @@ main (int   argc,
   g_test_add_func ("/roster/http/sync", test_sync);
   g_test_add_func ("/roster/http/timeout", test_timeout);
   g_test_add_func ("/roster/http/throughput", test_throughput);
+
+  g_test_add_func ("/roster/pager/admin", test_pager_admin);
+  g_test_add_func ("/roster/pager/page-bean", test_pager_page_bean);
+  g_test_add_func ("/roster/pager/jsm", test_pager_jsm);
+  g_test_add_func ("/roster/pager/confluence", test_pager_confluence);
 
   return g_test_run ();
 }
