@@ -76,6 +76,12 @@ const char    *roster_sandbox_get_api_key        (RosterSandbox  *self);
 /* A second key that is valid but sees no org (→ 403 on org routes). */
 const char    *roster_sandbox_get_limited_api_key (RosterSandbox *self);
 
+/* The cloud id of the site and the workspace ARI of a product ("jira", "jsm",
+ * "confluence"), as POST /admin/v2/orgs/{orgId}/workspaces lists them. */
+const char    *roster_sandbox_get_cloud_id       (RosterSandbox  *self);
+const char    *roster_sandbox_get_workspace_id   (RosterSandbox  *self,
+                                                  const char     *product);
+
 /* Knobs. rate: requests per second over a 1 s window, 0 = unlimited.
  * with_retry_after: whether 429s carry Retry-After (otherwise X-RateLimit-Reset only). */
 void           roster_sandbox_set_rate_limit     (RosterSandbox  *self,
@@ -116,7 +122,9 @@ char          *roster_sandbox_dup_user_status    (RosterSandbox  *self,
                                                   const char     *account_id);
 /* Account ids of users matching a simple predicate, for tests that need targets:
  * kind is one of "active", "suspended", "deactivated", "org-admin", "managed",
- * "unmanaged", "app", "never-active", "jira", "jsm", "confluence". */
+ * "unmanaged", "app", "never-active", "jira", "jsm", "confluence" (also "customer",
+ * "no-jira" = active people without Jira, "all"). "active", "managed", "unmanaged"
+ * and "never-active" only name people (accountType atlassian). max 0 = no limit. */
 GStrv          roster_sandbox_dup_account_ids    (RosterSandbox  *self,
                                                   const char     *kind,
                                                   guint           max);
