@@ -485,6 +485,322 @@ test_index_benchmark (void)
   g_array_unref (times);
 }
 
+
+/* Query ----------------------------------------------------------------------------- */
+
+static RosterQueryContext
+make_context (GHashTable *spaces)
+{
+  RosterQueryContext ctx = { NOW, { 60, 90 }, spaces };
+
+  return ctx;
+}
+
+static void
+test_query_parse (void)
+{
+  static const char * const good[] = {
+    "", "   ", "jane", "\"jane doe\"", "-jane", "-\"jane doe\"", "email:example", "domain:example.com",
+    "domain:@Example.COM", "status:active", "STATUS:Suspended", "status:not_invited",
+    "status:for_deletion", "product:jira", "-product:confluence", "product:jira-software",
+    "inactive:>90", "inactive:<30", "inactive:>=90", "inactive:<=0", "never:yes", "never:no",
+    "type:app", "type:customer", "group:jira-users", "group:\"Sales EMEA\"",
+    "-group:\"Sales EMEA\"", "billable:yes", "billable:false", "inactivity:overdue",
+    "inactivity:never", "admin:yes", "admin:no", "space:ENG", "space:eng space:ENG",
+    "712020:abc", "jane status:active -product:jsm inactive:>30 \"x y\"",
+  };
+  static const struct { const char *text, *needle; } bad[] = {
+    { "status:frozen", "frozen" },
+    { "status:", "status" },
+    { "product:bitbucket", "bitbucket" },
+    { "inactive:90", "inactive" },
+    { "inactive:>", "inactive" },
+    { "inactive:>abc", "abc" },
+    { "inactive:>9x", "9x" },
+    { "never:maybe", "never" },
+    { "billable:1", "billable" },
+    { "admin:sure", "admin" },
+    { "type:robot", "robot" },
+    { "inactivity:late", "late" },
+    { "colour:red", "colour" },
+    { "group:\"Sales EMEA", "quote" },
+    { "jane \"doe", "quote" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(RosterQuery) query = roster_query_parse (good[i], &error);
+
+      g_test_message ("good: %s", good[i]);
+      g_assert_no_error (error);
+      g_assert_nonnull (query);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(RosterQuery) query = roster_query_parse (bad[i].text, &error);
+
+      g_test_message ("bad: %s → %s", bad[i].text, error ? error->message : "(no error)");
+      g_assert_null (query);
+      g_assert_error (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_ARGUMENT);
+      g_assert_nonnull (strstr (error->message, bad[i].needle));
+    }
+
+  {
+    g_autoptr(RosterQuery) query = roster_query_parse ("  ", NULL);
+
+    g_assert_true (roster_query_is_empty (query));
+    g_assert_null (roster_query_get_text (query));
+    g_assert_null (roster_query_get_spaces (query)[0]);
+  }
+  {
+    g_autoptr(RosterQuery) query =
+      roster_query_parse ("Müller -smith \"Jane  Doe\" space:eng status:active space:Ops space:ENG",
+                          NULL);
+
+    g_assert_false (roster_query_is_empty (query));
+    g_assert_cmpstr (roster_query_get_text (query), ==, "muller jane  doe");
+    g_assert_cmpuint (g_strv_length ((char **) roster_query_get_spaces (query)), ==, 2);
+    g_assert_cmpstr (roster_query_get_spaces (query)[0], ==, "ENG");
+    g_assert_cmpstr (roster_query_get_spaces (query)[1], ==, "OPS");
+  }
+}
+
+/* Reference predicates, written independently of the parser. */
+typedef gboolean (*Predicate) (RosterUserSet *set, guint row, GHashTable *eng);
+
+static int
+days_of (RosterUserSet *set, guint row)
+{
+  gint64 last = roster_user_set_get_last_active (set, row);
+
+  return last <= 0 ? -1 : (int) ((NOW - last) / DAY);
+}
+
+static gboolean
+has_group (RosterUserSet *set, guint row, const char *name)
+{
+  for (const char * const *g = roster_user_set_get_group_names (set, row); *g; g++)
+    if (g_ascii_strcasecmp (*g, name) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+key_has (RosterUserSet *set, guint row, const char *text)
+{
+  return strstr (roster_user_set_get_search_key (set, row), text) != NULL;
+}
+
+static gboolean
+email_ends (RosterUserSet *set, guint row, const char *suffix)
+{
+  const char *email = roster_user_set_get_email (set, row);
+
+  return email != NULL && g_str_has_suffix (email, suffix);
+}
+
+static gboolean p_all (RosterUserSet *s, guint r, GHashTable *e) { return TRUE; }
+static gboolean p_mar (RosterUserSet *s, guint r, GHashTable *e) { return key_has (s, r, "mar"); }
+static gboolean p_not_mar (RosterUserSet *s, guint r, GHashTable *e) { return !key_has (s, r, "mar"); }
+static gboolean p_mul (RosterUserSet *s, guint r, GHashTable *e)
+{ return key_has (s, r, "muller"); }
+static gboolean p_active_jira (RosterUserSet *s, guint r, GHashTable *e)
+{
+  return roster_user_set_get_status (s, r) == ROSTER_STATUS_ACTIVE &&
+         (roster_user_set_get_products (s, r) & (1 << ROSTER_PRODUCT_JIRA));
+}
+static gboolean p_no_conf_susp (RosterUserSet *s, guint r, GHashTable *e)
+{
+  return roster_user_set_get_status (s, r) == ROSTER_STATUS_SUSPENDED &&
+         !(roster_user_set_get_products (s, r) & (1 << ROSTER_PRODUCT_CONFLUENCE));
+}
+static gboolean p_inactive90 (RosterUserSet *s, guint r, GHashTable *e) { return days_of (s, r) > 90; }
+static gboolean p_inactive_lt30 (RosterUserSet *s, guint r, GHashTable *e)
+{ int d = days_of (s, r); return d >= 0 && d < 30; }
+static gboolean p_not_inactive90 (RosterUserSet *s, guint r, GHashTable *e) { return days_of (s, r) <= 90; }
+static gboolean p_never (RosterUserSet *s, guint r, GHashTable *e) { return days_of (s, r) < 0; }
+static gboolean p_type_app (RosterUserSet *s, guint r, GHashTable *e)
+{ return roster_user_set_get_account_type (s, r) == ROSTER_ACCOUNT_TYPE_APP; }
+static gboolean p_sales (RosterUserSet *s, guint r, GHashTable *e) { return has_group (s, r, "Sales EMEA"); }
+static gboolean p_not_sales_billable (RosterUserSet *s, guint r, GHashTable *e)
+{ return !has_group (s, r, "sales emea") && roster_user_set_is_billable (s, r); }
+static gboolean p_overdue (RosterUserSet *s, guint r, GHashTable *e) { return days_of (s, r) >= 90; }
+static gboolean p_warning (RosterUserSet *s, guint r, GHashTable *e)
+{ int d = days_of (s, r); return d >= 60 && d < 90; }
+static gboolean p_admin (RosterUserSet *s, guint r, GHashTable *e) { return roster_user_set_is_org_admin (s, r); }
+static gboolean p_domain (RosterUserSet *s, guint r, GHashTable *e)
+{ return email_ends (s, r, "@example.com"); }
+static gboolean p_email_sales (RosterUserSet *s, guint r, GHashTable *e)
+{
+  const char *email = roster_user_set_get_email (s, r);
+  return email != NULL && strstr (email, "sales") != NULL;
+}
+static gboolean p_hidden_email (RosterUserSet *s, guint r, GHashTable *e)
+{ return roster_user_set_get_email (s, r) == NULL && key_has (s, r, "jo"); }
+static gboolean p_space (RosterUserSet *s, guint r, GHashTable *e)
+{ return g_hash_table_contains (e, roster_user_set_get_account_id (s, r)); }
+static gboolean p_combo (RosterUserSet *s, guint r, GHashTable *e)
+{
+  return key_has (s, r, "jo") && key_has (s, r, "example") && !key_has (s, r, "johnson") &&
+         roster_user_set_get_status (s, r) == ROSTER_STATUS_ACTIVE && days_of (s, r) > 30 &&
+         !(roster_user_set_get_products (s, r) & (1 << ROSTER_PRODUCT_JSM));
+}
+static gboolean p_phrase (RosterUserSet *s, guint r, GHashTable *e)
+{ return key_has (s, r, "martin smith"); }
+static gboolean p_nothing (RosterUserSet *s, guint r, GHashTable *e) { return FALSE; }
+
+static void
+test_query_vs_brute_force (void)
+{
+  g_autoptr(RosterUserSet) set = make_set (5000, 9);
+  g_autoptr(RosterSearchIndex) index = roster_search_index_new (set);
+  g_autoptr(GHashTable) eng = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) spaces = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree guint *rows = g_new (guint, 5000);
+  g_autofree guint *rows2 = g_new (guint, 5000);
+  RosterQueryContext ctx;
+  static const struct { const char *text; Predicate predicate; } cases[] = {
+    { "", p_all },
+    { "mar", p_mar },
+    { "MAR", p_mar },
+    { "-mar", p_not_mar },
+    { "müller", p_mul },
+    { "status:active product:jira", p_active_jira },
+    { "status:suspended -product:confluence", p_no_conf_susp },
+    { "inactive:>90", p_inactive90 },
+    { "inactive:<30", p_inactive_lt30 },
+    { "-inactive:>90", p_not_inactive90 },
+    { "never:yes", p_never },
+    { "-never:no", p_never },
+    { "type:app", p_type_app },
+    { "group:\"sales emea\"", p_sales },
+    { "-group:\"Sales EMEA\" billable:yes", p_not_sales_billable },
+    { "inactivity:overdue", p_overdue },
+    { "inactivity:warning", p_warning },
+    { "inactivity:never", p_never },
+    { "admin:yes", p_admin },
+    { "domain:example.com", p_domain },
+    { "email:sales", p_email_sales },
+    { "jo -email:@", p_hidden_email },
+    { "space:eng", p_space },
+    { "jo example -johnson status:active inactive:>30 -product:jsm", p_combo },
+    { "\"martin smith\"", p_phrase },
+    { "zzzq", p_nothing },
+    { "group:nonexistent", p_nothing },
+    { "space:nope", p_nothing },
+  };
+
+  for (guint i = 0; i < 5000; i += 7)
+    g_hash_table_add (eng, (gpointer) roster_user_set_get_account_id (set, i));
+  g_hash_table_insert (spaces, "ENG", eng);
+  ctx = make_context (spaces);
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(RosterQuery) query = roster_query_parse (cases[c].text, &error);
+      guint n, n_indexed, expected = 0;
+
+      g_assert_no_error (error);
+      n = roster_query_filter (query, set, &ctx, rows);
+      n_indexed = roster_query_filter_with_index (query, set, index, &ctx, rows2);
+
+      for (guint r = 0; r < 5000; r++)
+        {
+          gboolean want = cases[c].predicate (set, r, eng);
+
+          g_assert_cmpint (roster_query_matches (query, set, r, &ctx), ==, want);
+          if (want)
+            {
+              g_assert_cmpuint (expected, <, n);
+              g_assert_cmpuint (rows[expected], ==, r);
+              g_assert_cmpuint (rows2[expected], ==, r);
+              expected++;
+            }
+        }
+      g_test_message ("%-60s %u rows", cases[c].text, n);
+      g_assert_cmpuint (n, ==, expected);
+      g_assert_cmpuint (n_indexed, ==, expected);
+      if (cases[c].predicate != p_nothing && cases[c].predicate != p_all)
+        g_assert_cmpuint (n, >, 0);
+    }
+}
+
+static void
+test_query_text_fields (void)
+{
+  static const struct { const char *text, *field, *value, *expected; } cases[] = {
+    { "", "status", "active", "status:active" },
+    { "jane", "status", "active", "jane status:active" },
+    { "jane status:suspended x", "status", "active", "jane x status:active" },
+    { "jane status:suspended -status:active", "status", NULL, "jane" },
+    { "jane STATUS:active", "status", NULL, "jane" },
+    { "group:\"Sales EMEA\" jane", "status", "active", "group:\"Sales EMEA\" jane status:active" },
+    { "jane", "group", "Sales EMEA", "jane group:\"Sales EMEA\"" },
+    { "group:old  jane", "group", "Sales \"EMEA\"", "jane group:\"Sales EMEA\"" },
+    { "product:jira -product:jsm", "product", "confluence", "product:confluence" },
+    { "\"unterminated", "status", "active", "\"unterminated status:active" },
+    { "712020:abc", "status", "active", "712020:abc status:active" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *out = roster_query_text_set_field (cases[i].text, cases[i].field,
+                                                          cases[i].value);
+
+      g_assert_cmpstr (out, ==, cases[i].expected);
+    }
+
+  {
+    g_autofree char *v1 = roster_query_text_get_field ("jane -status:active status:suspended",
+                                                       "status");
+    g_autofree char *v2 = roster_query_text_get_field ("group:\"Sales EMEA\"", "group");
+    g_autofree char *v3 = roster_query_text_get_field ("jane", "group");
+    g_autofree char *v4 = roster_query_text_get_field (NULL, "group");
+
+    g_assert_cmpstr (v1, ==, "suspended");
+    g_assert_cmpstr (v2, ==, "Sales EMEA");
+    g_assert_null (v3);
+    g_assert_null (v4);
+  }
+
+  /* What set_field writes parses back to the same value. */
+  {
+    g_autofree char *text = roster_query_text_set_field ("x", "group", "Grüne Gruppe");
+    g_autofree char *value = roster_query_text_get_field (text, "group");
+    g_autoptr(RosterQuery) query = roster_query_parse (text, NULL);
+
+    g_assert_cmpstr (value, ==, "Grüne Gruppe");
+    g_assert_nonnull (query);
+  }
+}
+
+static void
+test_query_benchmark (void)
+{
+  g_autoptr(RosterUserSet) set = make_set (100000, 42);
+  g_autoptr(RosterSearchIndex) index = roster_search_index_new (set);
+  g_autofree guint *rows = g_new (guint, 100000);
+  RosterQueryContext ctx = make_context (NULL);
+  static const char * const texts[] = {
+    "status:active", "m", "ma", "mar", "mar status:active", "mar status:active inactive:>30",
+    "inactivity:overdue billable:yes", "group:\"Sales EMEA\" -product:jsm", "e", "",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autoptr(RosterQuery) query = roster_query_parse (texts[i], NULL);
+      gint64 start = g_get_monotonic_time ();
+      guint n = roster_query_filter_with_index (query, set, index, &ctx, rows);
+
+      g_test_message ("filter 100k “%s”: %u rows in %.2f ms", texts[i], n,
+                      (g_get_monotonic_time () - start) / 1e3);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -497,6 +813,10 @@ main (int   argc,
   g_test_add_func ("/roster/query/user-set-memory", test_user_set_memory);
   g_test_add_func ("/roster/query/index-vs-scan", test_index_vs_scan);
   g_test_add_func ("/roster/query/index-benchmark", test_index_benchmark);
+  g_test_add_func ("/roster/query/parse", test_query_parse);
+  g_test_add_func ("/roster/query/vs-brute-force", test_query_vs_brute_force);
+  g_test_add_func ("/roster/query/text-fields", test_query_text_fields);
+  g_test_add_func ("/roster/query/filter-benchmark", test_query_benchmark);
 
   return g_test_run ();
 }
