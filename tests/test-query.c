@@ -7,6 +7,7 @@
 #include "roster-error.h"
 #include "roster-query.h"
 #include "roster-search-index.h"
+#include "roster-stats.h"
 #include "roster-user-set.h"
 
 #define DAY 86400
@@ -801,6 +802,159 @@ test_query_benchmark (void)
     }
 }
 
+
+/* Statistics ------------------------------------------------------------------------ */
+
+static RosterUserSet *
+make_stats_set (gboolean previous)
+{
+  RosterUserSet *set = roster_user_set_new ();
+  RosterUserRow row = { 0 };
+
+  /*  id  status       products (days ago; N = never; - = no access)  billable
+   *  a   active       jira 5, conf 40                                 yes  → active (5 d)
+   *  b   active       jira 70                                         yes  → warning
+   *  c   active       conf 200                                        yes  → overdue (200)
+   *  d   active       jsm 95                                          yes  → overdue (95)
+   *  e   suspended    jira 300                                        no   → overdue, not listed
+   *  f   active       jira N                                          yes  → never
+   *  g   deactivated  —                                               no   → never
+   *  h   active (app) jira 100                                        no   → overdue, not listed
+   *  i   for_deletion —                                               no
+   *  j   not_invited  conf 10                                         no
+   *  k   active       jsm 89                                          yes  → warning (89)
+   */
+  static const struct { const char *id; RosterStatus status; int jira, jsm, conf; gboolean app; }
+  users[] = {
+    { "a", ROSTER_STATUS_ACTIVE, 5, -1, 40, FALSE },
+    { "b", ROSTER_STATUS_ACTIVE, 70, -1, -1, FALSE },
+    { "c", ROSTER_STATUS_ACTIVE, -1, -1, 200, FALSE },
+    { "d", ROSTER_STATUS_ACTIVE, -1, 95, -1, FALSE },
+    { "e", ROSTER_STATUS_SUSPENDED, 300, -1, -1, FALSE },
+    { "f", ROSTER_STATUS_ACTIVE, 0, -1, -1, FALSE },
+    { "g", ROSTER_STATUS_DEACTIVATED, -1, -1, -1, FALSE },
+    { "h", ROSTER_STATUS_ACTIVE, 100, -1, -1, TRUE },
+    { "i", ROSTER_STATUS_FOR_DELETION, -1, -1, -1, FALSE },
+    { "j", ROSTER_STATUS_NOT_INVITED, -1, -1, 10, FALSE },
+    { "k", ROSTER_STATUS_ACTIVE, -1, 89, -1, FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (users); i++)
+    {
+      int days[3] = { users[i].jira, users[i].jsm, users[i].conf };
+      gboolean any = FALSE;
+
+      /* The previous snapshot, 10 days earlier: d (95 now) was 85 then, so it is newly
+       * overdue; c was already overdue; "k" did not exist. */
+      if (previous && strcmp (users[i].id, "k") == 0)
+        continue;
+
+      row.account_id = users[i].id;
+      row.name = users[i].id;
+      row.email = NULL;
+      row.status = users[i].status;
+      row.account_type = users[i].app ? ROSTER_ACCOUNT_TYPE_APP : ROSTER_ACCOUNT_TYPE_ATLASSIAN;
+      for (guint p = 0; p < 3; p++)
+        {
+          row.last_active[p] = days[p] < 0 ? -1 : days[p] == 0 ? 0
+                               : NOW - (gint64) days[p] * DAY - 60;
+          any |= days[p] >= 0;
+        }
+      row.billable = users[i].status == ROSTER_STATUS_ACTIVE && any && !users[i].app;
+      roster_user_set_append_row (set, &row);
+    }
+
+  roster_user_set_freeze (set);
+  return set;
+}
+
+static void
+test_stats (void)
+{
+  g_autoptr(RosterUserSet) set = make_stats_set (FALSE);
+  RosterThresholds t = { 60, 90 };
+  RosterStats stats;
+  guint rows[16];
+  guint n;
+
+  roster_stats_compute (set, &t, NOW, &stats);
+  g_assert_cmpuint (stats.total, ==, 11);
+  g_assert_cmpuint (stats.active, ==, 7);
+  g_assert_cmpuint (stats.suspended, ==, 1);
+  g_assert_cmpuint (stats.deactivated, ==, 1);
+  g_assert_cmpuint (stats.for_deletion, ==, 1);
+  g_assert_cmpuint (stats.not_invited, ==, 1);
+  g_assert_cmpuint (stats.billable, ==, 6);
+  g_assert_cmpuint (stats.warning, ==, 2);        /* b, k */
+  g_assert_cmpuint (stats.overdue, ==, 4);        /* c, d, e, h */
+  g_assert_cmpuint (stats.never_active, ==, 3);   /* f, g, i */
+  g_assert_cmpuint (stats.product_users[ROSTER_PRODUCT_JIRA], ==, 5);        /* a b e f h */
+  g_assert_cmpuint (stats.product_active_30d[ROSTER_PRODUCT_JIRA], ==, 1);   /* a */
+  g_assert_cmpuint (stats.product_users[ROSTER_PRODUCT_JSM], ==, 2);
+  g_assert_cmpuint (stats.product_active_30d[ROSTER_PRODUCT_JSM], ==, 0);
+  g_assert_cmpuint (stats.product_users[ROSTER_PRODUCT_CONFLUENCE], ==, 3);  /* a c j */
+  g_assert_cmpuint (stats.product_active_30d[ROSTER_PRODUCT_CONFLUENCE], ==, 1);  /* j */
+  g_assert_cmpuint (stats.histogram[ROSTER_STATS_BUCKET_0_30], ==, 2);     /* a j */
+  g_assert_cmpuint (stats.histogram[ROSTER_STATS_BUCKET_30_60], ==, 0);
+  g_assert_cmpuint (stats.histogram[ROSTER_STATS_BUCKET_60_90], ==, 2);    /* b k */
+  g_assert_cmpuint (stats.histogram[ROSTER_STATS_BUCKET_90_180], ==, 2);   /* d h */
+  g_assert_cmpuint (stats.histogram[ROSTER_STATS_BUCKET_180_PLUS], ==, 2); /* c e */
+  g_assert_cmpuint (stats.histogram[ROSTER_STATS_BUCKET_NEVER], ==, 3);
+  g_assert_cmpstr (roster_stats_bucket_to_string (ROSTER_STATS_BUCKET_180_PLUS), ==, "180+");
+
+  /* Overdue first, most inactive first: c (200), d (95); then warning: k (89), b (70). */
+  n = roster_stats_needs_attention (set, &t, NOW, rows);
+  g_assert_cmpuint (n, ==, 4);
+  g_assert_cmpstr (roster_user_set_get_account_id (set, rows[0]), ==, "c");
+  g_assert_cmpstr (roster_user_set_get_account_id (set, rows[1]), ==, "d");
+  g_assert_cmpstr (roster_user_set_get_account_id (set, rows[2]), ==, "k");
+  g_assert_cmpstr (roster_user_set_get_account_id (set, rows[3]), ==, "b");
+}
+
+static void
+test_stats_newly_overdue (void)
+{
+  g_autoptr(RosterUserSet) set = make_stats_set (FALSE);
+  g_autoptr(RosterUserSet) before = make_stats_set (TRUE);
+  RosterThresholds t = { 60, 90 };
+  guint rows[16];
+  guint n;
+
+  /* Ten days ago: d was at 85 days, h at 90 (already overdue), c/e long overdue. */
+  n = roster_stats_newly_overdue (set, NOW, before, NOW - 10 * DAY, &t, rows);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_cmpstr (roster_user_set_get_account_id (set, rows[0]), ==, "d");
+
+  /* Same clock: nothing new. No previous set: everything overdue. */
+  g_assert_cmpuint (roster_stats_newly_overdue (set, NOW, set, NOW, &t, rows), ==, 0);
+  g_assert_cmpuint (roster_stats_newly_overdue (set, NOW, NULL, 0, &t, rows), ==, 4);
+}
+
+static void
+test_stats_benchmark (void)
+{
+  g_autoptr(RosterUserSet) set = make_set (100000, 42);
+  g_autofree guint *rows = g_new (guint, 100000);
+  RosterThresholds t = { 60, 90 };
+  RosterStats stats;
+  gint64 start;
+  double compute_ms, attention_ms;
+  guint n;
+
+  start = g_get_monotonic_time ();
+  roster_stats_compute (set, &t, NOW, &stats);
+  compute_ms = (g_get_monotonic_time () - start) / 1e3;
+  start = g_get_monotonic_time ();
+  n = roster_stats_needs_attention (set, &t, NOW, rows);
+  attention_ms = (g_get_monotonic_time () - start) / 1e3;
+
+  g_test_message ("stats over 100k: %.1f ms; needs attention (%u rows): %.1f ms",
+                  compute_ms, n, attention_ms);
+  g_assert_cmpuint (stats.total, ==, 100000);
+  g_assert_cmpuint (stats.active + stats.suspended + stats.deactivated + stats.for_deletion +
+                    stats.not_invited, ==, 100000);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -817,6 +971,9 @@ main (int   argc,
   g_test_add_func ("/roster/query/vs-brute-force", test_query_vs_brute_force);
   g_test_add_func ("/roster/query/text-fields", test_query_text_fields);
   g_test_add_func ("/roster/query/filter-benchmark", test_query_benchmark);
+  g_test_add_func ("/roster/query/stats", test_stats);
+  g_test_add_func ("/roster/query/stats-newly-overdue", test_stats_newly_overdue);
+  g_test_add_func ("/roster/query/stats-benchmark", test_stats_benchmark);
 
   return g_test_run ();
 }
