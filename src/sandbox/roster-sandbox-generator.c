@@ -387,20 +387,28 @@ _sb_org_generate (guint32 seed,
 
       if (domain != SB_NO_DOMAIN)
         {
-          guint n = 1;
+          gpointer seen;
+          guint n;
 
+          /* Names repeat, so the n-th person with the same name gets a number. */
           g_string_truncate (tmp, 0);
           g_string_append_printf (tmp, "%s.%s@%s", first_ascii, last_ascii, org->domains[domain].name);
-          while (g_hash_table_contains (emails, tmp->str))
+          seen = g_hash_table_lookup (emails, tmp->str);
+          n = GPOINTER_TO_UINT (seen);
+          if (n == 0)
             {
-              n++;
-              g_string_truncate (tmp, 0);
-              g_string_append_printf (tmp, "%s.%s%u@%s", first_ascii, last_ascii,
-                                      n + g_rand_int_range (rand, 0, 90),
-                                      org->domains[domain].name);
+              user.email = g_string_chunk_insert (org->strings, tmp->str);
+              g_hash_table_insert (emails, (gpointer) user.email, GUINT_TO_POINTER (1));
             }
-          user.email = g_string_chunk_insert (org->strings, tmp->str);
-          g_hash_table_add (emails, (gpointer) user.email);
+          else
+            {
+              g_hash_table_insert (emails, g_string_chunk_insert (org->strings, tmp->str),
+                                   GUINT_TO_POINTER (n + 1));
+              g_string_truncate (tmp, 0);
+              g_string_append_printf (tmp, "%s.%s%u@%s", first_ascii, last_ascii, n + 1,
+                                      org->domains[domain].name);
+              user.email = g_string_chunk_insert (org->strings, tmp->str);
+            }
           user.email_verified = g_rand_double (rand) < 0.95;
         }
       user.domain = domain;
