@@ -7,6 +7,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 #include "roster-credentials.h"
 #include "roster-inactivity.h"
@@ -103,6 +104,30 @@ void               roster_context_sync_async         (RosterContext       *self,
                                                       GAsyncReadyCallback  callback,
                                                       gpointer             user_data);
 gboolean           roster_context_sync_finish        (RosterContext       *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
+
+/* Everything the Settings page and `rosterctl org` show about the organization,
+ * fetched concurrently. */
+typedef struct
+{
+  char      *org_id;
+  char      *org_name;
+  GPtrArray *directories;  /* element-type RosterDirectory */
+  GPtrArray *domains;      /* element-type RosterDomain */
+  GPtrArray *workspaces;   /* element-type RosterWorkspace */
+  guint64    n_users;      /* users/count of the directory */
+  JsonNode  *stats;        /* (nullable) users/stats object */
+} RosterOrgDetails;
+
+void               roster_org_details_free           (RosterOrgDetails    *details);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RosterOrgDetails, roster_org_details_free)
+
+void               roster_context_load_org_details_async  (RosterContext       *self,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+RosterOrgDetails  *roster_context_load_org_details_finish (RosterContext       *self,
                                                       GAsyncResult        *result,
                                                       GError             **error);
 

@@ -1,0 +1,65 @@
+/* rosterctl.h — shared by the rosterctl command files. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "roster-context.h"
+#include "roster-error.h"
+
+G_BEGIN_DECLS
+
+enum {
+  ROSTERCTL_EXIT_OK = 0,
+  ROSTERCTL_EXIT_ERROR = 1,
+  ROSTERCTL_EXIT_USAGE = 2,
+  ROSTERCTL_EXIT_PARTIAL = 3,
+};
+
+typedef struct
+{
+  const char *name;
+  const char *summary;
+  int (*run) (int argc, char **argv);
+} RosterctlCommand;
+
+typedef enum
+{
+  ROSTERCTL_FORMAT_TABLE,
+  ROSTERCTL_FORMAT_CSV,
+  ROSTERCTL_FORMAT_JSON,
+} RosterctlFormat;
+
+int         rosterctl_usage_error     (const char   *format,
+                                       ...) G_GNUC_PRINTF (1, 2);
+int         rosterctl_error           (const GError *error);
+const char *rosterctl_describe_error  (const GError *error);
+
+/* rosterctl-common.c */
+gboolean       rosterctl_parse_format   (const char      *text,
+                                         gboolean         allow_table,
+                                         RosterctlFormat *out_format);
+/* Resolves org, URL and key from the environment, the CLI config and the keyring,
+ * and opens the context (offline from the cache when the network is down). */
+RosterContext *rosterctl_open_context   (gboolean         need_network,
+                                         GError         **error);
+char          *rosterctl_dup_admin_url  (void);
+char          *rosterctl_dup_org_id     (void);
+gboolean       rosterctl_config_save    (const char      *org_id,
+                                         const char      *admin_url,
+                                         GError         **error);
+gboolean       rosterctl_config_forget  (GError         **error);
+/* Spins the default main context until *done is TRUE. */
+void           rosterctl_wait           (gboolean        *done);
+/* Runs a sync with progress on stderr. */
+gboolean       rosterctl_sync           (RosterContext   *context,
+                                         gboolean         quiet,
+                                         GError         **error);
+
+int rosterctl_cmd_login  (int argc, char **argv);
+int rosterctl_cmd_logout (int argc, char **argv);
+int rosterctl_cmd_org    (int argc, char **argv);
+int rosterctl_cmd_sync   (int argc, char **argv);
+int rosterctl_cmd_users  (int argc, char **argv);
+int rosterctl_cmd_config (int argc, char **argv);
+
+G_END_DECLS

@@ -1,0 +1,646 @@
+/* roster-sync.c
+ *
+ * The pipeline, per page:
+ *
+ *   fetch (main context) ──► peek the next cursor ──► fetch the next page at once
+ *        └──────────────► parse on a worker thread ──► stage on the store thread
+ *
+ * Only one request is on the wire at a time (the cursor is sequential), but
+ * parsing and storing overlap with the next request, so a sync costs little
+ * more than the raw transfer. The peeked cursor is checked against the fully
+ * parsed one; a page whose links could not be peeked is fetched after its
+ * parse instead.
+ */
+#define G_LOG_DOMAIN "roster-sync"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "roster-admin-api.h"
+#include "roster-error.h"
+#include "roster-http.h"
+#include "roster-sync.h"
+#include "roster-user.h"
+
+#define DEFAULT_PAGE_SIZE 100
+
+struct _RosterSync
+{
+  GObject         parent_instance;
+
+  RosterAdminApi *api;           /* (owned) */
+  RosterStore    *store;         /* (owned) */
+  char           *org_id;        /* (owned) */
+  char           *directory_id;  /* (owned) */
+  guint           page_size;
+  guint           running : 1;
+};
+
+G_DEFINE_FINAL_TYPE (RosterSync, roster_sync, G_TYPE_OBJECT)
+
+enum {
+  PROGRESS,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+typedef struct
+{
+  RosterSync   *self;          /* (owned) */
+  GCancellable *cancellable;   /* (owned) internal, chained to the caller's */
+  gulong        cancel_id;
+  GCancellable *caller_cancellable; /* (owned) (nullable) */
+  GError       *error;         /* (owned) (nullable) first error */
+  guint         outstanding;   /* fetches + parses + stages in progress */
+  guint         n_pages;
+  guint         n_users;
+  guint         total;
+  gboolean      began;
+  gboolean      fetching_done;
+  gboolean      committing;
+} SyncState;
+
+typedef struct
+{
+  GBytes    *body;           /* (owned) */
+  char      *peeked_cursor;  /* (owned) (nullable) */
+  gboolean   speculated;     /* the next fetch was already started */
+  GPtrArray *users;          /* (owned) (nullable) result */
+  char      *next_cursor;    /* (owned) (nullable) result */
+} PageWork;
+
+static void fetch_page (GTask      *task,
+                        const char *cursor);
+static void maybe_finish (GTask *task);
+
+static void
+page_work_free (gpointer data)
+{
+  PageWork *work = data;
+
+  g_clear_pointer (&work->body, g_bytes_unref);
+  g_clear_pointer (&work->peeked_cursor, g_free);
+  g_clear_pointer (&work->users, g_ptr_array_unref);
+  g_clear_pointer (&work->next_cursor, g_free);
+  g_free (work);
+}
+
+static void
+sync_state_free (gpointer data)
+{
+  SyncState *state = data;
+
+  if (state->caller_cancellable != NULL && state->cancel_id != 0)
+    g_cancellable_disconnect (state->caller_cancellable, state->cancel_id);
+  g_clear_object (&state->caller_cancellable);
+  g_clear_object (&state->cancellable);
+  g_clear_error (&state->error);
+  g_clear_object (&state->self);
+  g_free (state);
+}
+
+static void
+fail (GTask  *task,
+      GError *error)
+{
+  SyncState *state = g_task_get_task_data (task);
+
+  if (state->error == NULL)
+    {
+      state->error = error;
+      g_cancellable_cancel (state->cancellable);
+    }
+  else
+    {
+      g_error_free (error);
+    }
+}
+
+/* Skips JSON white space. */
+static const char *
+skip_ws (const char *p,
+         const char *end)
+{
+  while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+    p++;
+  return p;
+}
+
+static const char *
+find_last (const char *haystack,
+           gsize       length,
+           const char *needle)
+{
+  gsize n = strlen (needle);
+
+  if (length < n)
+    return NULL;
+
+  for (gsize i = length - n + 1; i-- > 0;)
+    {
+      if (memcmp (haystack + i, needle, n) == 0 &&
+          (i == 0 || haystack[i - 1] != '\\'))
+        return haystack + i;
+    }
+
+  return NULL;
+}
+
+char *
+roster_sync_peek_next_cursor (const char *body,
+                              gsize       length)
+{
+  const char *end = body + length;
+  const char *links;
+  const char *p;
+
+  if (body == NULL)
+    return NULL;
+
+  links = find_last (body, length, "\"links\"");
+  if (links == NULL)
+    return NULL;
+
+  p = skip_ws (links + strlen ("\"links\""), end);
+  if (p >= end || *p != ':')
+    return NULL;
+  p = skip_ws (p + 1, end);
+  if (p >= end || *p != '{')
+    return NULL;
+
+  /* Walk the members of the links object: only strings and null are expected. */
+  p++;
+  while (p < end)
+    {
+      const char *key;
+      gsize key_len;
+
+      p = skip_ws (p, end);
+      if (p < end && *p == '}')
+        return NULL;
+      if (p >= end || *p != '"')
+        return NULL;
+      key = ++p;
+      while (p < end && *p != '"' && *p != '\\')
+        p++;
+      if (p >= end || *p != '"')
+        return NULL;
+      key_len = p - key;
+      p = skip_ws (p + 1, end);
+      if (p >= end || *p != ':')
+        return NULL;
+      p = skip_ws (p + 1, end);
+      if (p >= end)
+        return NULL;
+
+      if (*p == '"')
+        {
+          const char *value = ++p;
+
+          while (p < end && *p != '"' && *p != '\\')
+            p++;
+          if (p >= end || *p != '"')
+            return NULL; /* escapes or truncation: let the full parse decide */
+          if (key_len == 4 && memcmp (key, "next", 4) == 0)
+            return p > value ? g_strndup (value, p - value) : NULL;
+          p++;
+        }
+      else if (end - p >= 4 && memcmp (p, "null", 4) == 0)
+        {
+          if (key_len == 4 && memcmp (key, "next", 4) == 0)
+            return NULL;
+          p += 4;
+        }
+      else
+        {
+          return NULL;
+        }
+
+      p = skip_ws (p, end);
+      if (p < end && *p == ',')
+        p++;
+    }
+
+  return NULL;
+}
+
+static void
+parse_page_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  PageWork *work = task_data;
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GPtrArray) users = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *next = NULL;
+  gsize length;
+  const char *data = g_bytes_get_data (work->body, &length);
+
+  if (!json_parser_load_from_data (parser, data, length, &error))
+    {
+      g_task_return_new_error (task, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE,
+                               "Users page is not valid JSON: %s", error->message);
+      return;
+    }
+
+  if (!roster_users_page_parse (json_parser_get_root (parser), users, &next, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  work->users = g_steal_pointer (&users);
+  work->next_cursor = g_steal_pointer (&next);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+stage_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SyncState *state = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  state->outstanding--;
+
+  if (!roster_store_sync_stage_finish (ROSTER_STORE (object), result, &error))
+    fail (task, g_steal_pointer (&error));
+
+  maybe_finish (task);
+}
+
+static void
+parse_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SyncState *state = g_task_get_task_data (task);
+  GTask *parse_task = G_TASK (result);
+  PageWork *work = g_task_get_task_data (parse_task);
+  g_autoptr(GError) error = NULL;
+
+  state->outstanding--;
+
+  if (!g_task_propagate_boolean (parse_task, &error))
+    {
+      fail (task, g_steal_pointer (&error));
+      maybe_finish (task);
+      return;
+    }
+
+  if (state->error != NULL)
+    {
+      maybe_finish (task);
+      return;
+    }
+
+  if (work->speculated && g_strcmp0 (work->peeked_cursor, work->next_cursor) != 0)
+    {
+      fail (task, g_error_new (ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE,
+                               "Users page links are inconsistent"));
+      maybe_finish (task);
+      return;
+    }
+
+  state->n_pages++;
+  state->n_users += work->users->len;
+  g_signal_emit (state->self, signals[PROGRESS], 0,
+                 state->n_pages, state->n_users, MAX (state->total, state->n_users));
+
+  if (!work->speculated)
+    {
+      if (work->next_cursor != NULL)
+        fetch_page (task, work->next_cursor);
+      else
+        state->fetching_done = TRUE;
+    }
+
+  state->outstanding++;
+  roster_store_sync_stage_async (state->self->store, work->users, state->cancellable,
+                                 stage_cb, g_object_ref (task));
+  maybe_finish (task);
+}
+
+static void
+page_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SyncState *state = g_task_get_task_data (task);
+  g_autoptr(RosterHttpResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) parse_task = NULL;
+  PageWork *work;
+  gsize length;
+  const char *data;
+
+  state->outstanding--;
+
+  response = roster_admin_api_search_users_page_finish (ROSTER_ADMIN_API (object), result, &error);
+  if (response == NULL)
+    {
+      fail (task, g_steal_pointer (&error));
+      maybe_finish (task);
+      return;
+    }
+
+  if (state->error != NULL)
+    {
+      maybe_finish (task);
+      return;
+    }
+
+  work = g_new0 (PageWork, 1);
+  work->body = g_bytes_ref (response->body);
+  data = g_bytes_get_data (work->body, &length);
+  work->peeked_cursor = roster_sync_peek_next_cursor (data, length);
+
+  if (work->peeked_cursor != NULL)
+    {
+      work->speculated = TRUE;
+      fetch_page (task, work->peeked_cursor);
+    }
+
+  state->outstanding++;
+  parse_task = g_task_new (NULL, state->cancellable, parse_cb, g_object_ref (task));
+  g_task_set_source_tag (parse_task, parse_page_thread);
+  g_task_set_task_data (parse_task, work, page_work_free);
+  g_task_run_in_thread (parse_task, parse_page_thread);
+}
+
+static void
+fetch_page (GTask      *task,
+            const char *cursor)
+{
+  SyncState *state = g_task_get_task_data (task);
+  RosterSync *self = state->self;
+
+  state->outstanding++;
+  roster_admin_api_search_users_page_async (self->api,
+                                            self->org_id,
+                                            self->directory_id,
+                                            NULL,
+                                            cursor,
+                                            self->page_size,
+                                            ROSTER_HTTP_FLAGS_RAW,
+                                            state->cancellable,
+                                            page_cb,
+                                            g_object_ref (task));
+}
+
+static void
+commit_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SyncState *state = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!roster_store_sync_commit_finish (ROSTER_STORE (object), result, &error))
+    {
+      roster_store_sync_abort (state->self->store);
+      state->self->running = FALSE;
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  state->self->running = FALSE;
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+maybe_finish (GTask *task)
+{
+  SyncState *state = g_task_get_task_data (task);
+
+  if (state->outstanding > 0 || state->committing)
+    return;
+
+  if (state->error != NULL)
+    {
+      GError *error = g_steal_pointer (&state->error);
+
+      if (state->began)
+        roster_store_sync_abort (state->self->store);
+      state->self->running = FALSE;
+
+      /* The caller's cancellation is reported as such, not as the error of
+       * whichever request noticed it first. */
+      if (state->caller_cancellable != NULL &&
+          g_cancellable_is_cancelled (state->caller_cancellable) &&
+          !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_clear_error (&error);
+          error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Sync was cancelled");
+        }
+
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (!state->fetching_done)
+    return;
+
+  state->committing = TRUE;
+  roster_store_sync_commit_async (state->self->store, state->n_pages, NULL,
+                                  commit_cb, g_object_ref (task));
+}
+
+static void
+count_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SyncState *state = g_task_get_task_data (task);
+  guint64 count = 0;
+
+  /* The count only feeds the progress display; a failure here is not fatal. */
+  if (roster_admin_api_count_users_finish (ROSTER_ADMIN_API (object), result, &count, NULL))
+    state->total = (guint) MIN (count, G_MAXUINT);
+}
+
+static void
+begin_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SyncState *state = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  state->outstanding--;
+
+  if (!roster_store_sync_begin_finish (ROSTER_STORE (object), result, &error))
+    {
+      fail (task, g_steal_pointer (&error));
+      maybe_finish (task);
+      return;
+    }
+
+  state->began = TRUE;
+  maybe_finish (task);
+}
+
+static void
+caller_cancelled_cb (GCancellable *cancellable,
+                     GCancellable *internal)
+{
+  g_cancellable_cancel (internal);
+}
+
+static void
+roster_sync_dispose (GObject *object)
+{
+  RosterSync *self = (RosterSync *)object;
+
+  g_clear_object (&self->api);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (roster_sync_parent_class)->dispose (object);
+}
+
+static void
+roster_sync_finalize (GObject *object)
+{
+  RosterSync *self = (RosterSync *)object;
+
+  g_clear_pointer (&self->org_id, g_free);
+  g_clear_pointer (&self->directory_id, g_free);
+
+  G_OBJECT_CLASS (roster_sync_parent_class)->finalize (object);
+}
+
+static void
+roster_sync_class_init (RosterSyncClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = roster_sync_dispose;
+  object_class->finalize = roster_sync_finalize;
+
+  signals[PROGRESS] =
+    g_signal_new ("progress",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_UINT, G_TYPE_UINT);
+}
+
+static void
+roster_sync_init (RosterSync *self)
+{
+  self->page_size = DEFAULT_PAGE_SIZE;
+}
+
+RosterSync *
+roster_sync_new (RosterAdminApi *api,
+                 RosterStore    *store,
+                 const char     *org_id,
+                 const char     *directory_id)
+{
+  RosterSync *self;
+
+  g_return_val_if_fail (ROSTER_IS_ADMIN_API (api), NULL);
+  g_return_val_if_fail (ROSTER_IS_STORE (store), NULL);
+  g_return_val_if_fail (org_id != NULL, NULL);
+
+  self = g_object_new (ROSTER_TYPE_SYNC, NULL);
+  self->api = g_object_ref (api);
+  self->store = g_object_ref (store);
+  self->org_id = g_strdup (org_id);
+  self->directory_id = g_strdup (directory_id != NULL ? directory_id : "-");
+
+  return self;
+}
+
+void
+roster_sync_set_page_size (RosterSync *self,
+                           guint       page_size)
+{
+  g_return_if_fail (ROSTER_IS_SYNC (self));
+
+  self->page_size = CLAMP (page_size, 1, 100);
+}
+
+void
+roster_sync_run_async (RosterSync          *self,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  SyncState *state;
+
+  g_return_if_fail (ROSTER_IS_SYNC (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, roster_sync_run_async);
+  /* The caller's cancellable is watched by hand so that the staging is
+   * always aborted before the task completes. */
+  g_task_set_check_cancellable (task, FALSE);
+
+  if (self->running)
+    {
+      g_task_return_new_error (task, ROSTER_ERROR, ROSTER_ERROR_FAILED,
+                               "A sync is already running");
+      return;
+    }
+
+  state = g_new0 (SyncState, 1);
+  state->self = g_object_ref (self);
+  state->cancellable = g_cancellable_new ();
+  if (cancellable != NULL)
+    {
+      state->caller_cancellable = g_object_ref (cancellable);
+      state->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (caller_cancelled_cb),
+                                                state->cancellable, NULL);
+    }
+  g_task_set_task_data (task, state, sync_state_free);
+  self->running = TRUE;
+
+  roster_admin_api_count_users_async (self->api, self->org_id, self->directory_id, NULL,
+                                      state->cancellable, count_cb, g_object_ref (task));
+
+  state->outstanding++;
+  roster_store_sync_begin_async (self->store, state->cancellable, begin_cb, g_object_ref (task));
+  fetch_page (task, NULL);
+}
+
+gboolean
+roster_sync_run_finish (RosterSync      *self,
+                        GAsyncResult    *result,
+                        RosterSyncInfo  *out_info,
+                        GError         **error)
+{
+  GTask *task;
+  SyncState *state;
+
+  g_return_val_if_fail (ROSTER_IS_SYNC (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  task = G_TASK (result);
+  state = g_task_get_task_data (task);
+
+  if (!g_task_propagate_boolean (task, error))
+    return FALSE;
+
+  if (out_info != NULL)
+    {
+      out_info->synced_at = g_get_real_time () / G_USEC_PER_SEC;
+      out_info->n_users = state->n_users;
+      out_info->n_pages = state->n_pages;
+    }
+
+  return TRUE;
+}

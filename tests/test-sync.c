@@ -1,0 +1,344 @@
+/* test-sync.c — RosterSync and RosterContext against the sandbox. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "roster-admin-api.h"
+#include "roster-context.h"
+#include "roster-error.h"
+#include "roster-sandbox.h"
+#include "roster-store.h"
+#include "roster-sync.h"
+
+#define FIXED_NOW 1798761600 /* 2027-01-01 */
+
+typedef struct
+{
+  RosterSandbox *sandbox;
+  RosterContext *context;
+} Fixture;
+
+typedef struct
+{
+  gboolean done;
+  gboolean ok;
+  GError  *error;
+} Waiter;
+
+static void
+wait_for (Waiter *w)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (!w->done)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+    }
+}
+
+static void
+open_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Waiter *w = user_data;
+
+  w->ok = roster_context_open_finish (ROSTER_CONTEXT (object), result, &w->error);
+  w->done = TRUE;
+}
+
+static void
+sync_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Waiter *w = user_data;
+
+  w->ok = roster_context_sync_finish (ROSTER_CONTEXT (object), result, &w->error);
+  w->done = TRUE;
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  RosterSandboxOptions options = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *admin_url = NULL;
+  Waiter w = { 0 };
+
+  options.n_users = GPOINTER_TO_UINT (data);
+  options.seed = 7;
+  options.now_unix = FIXED_NOW;
+  f->sandbox = roster_sandbox_new (&options);
+  g_assert_true (roster_sandbox_start (f->sandbox, 0, &error));
+  g_assert_no_error (error);
+
+  admin_url = roster_sandbox_dup_admin_url (f->sandbox);
+  f->context = roster_context_new (NULL);
+  roster_context_open_async (f->context, admin_url, roster_sandbox_get_org_id (f->sandbox),
+                             roster_sandbox_get_api_key (f->sandbox), NULL, open_cb, &w);
+  wait_for (&w);
+  g_assert_no_error (w.error);
+  g_assert_true (w.ok);
+  roster_admin_api_set_retry_policy (roster_context_get_admin_api (f->context), 2, 10, 50);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_clear_object (&f->context);
+  roster_sandbox_stop (f->sandbox);
+  g_clear_object (&f->sandbox);
+}
+
+static gboolean
+run_sync (Fixture  *f,
+          GError  **error)
+{
+  Waiter w = { 0 };
+
+  roster_context_sync_async (f->context, NULL, sync_cb, &w);
+  wait_for (&w);
+  if (w.error != NULL)
+    g_propagate_error (error, w.error);
+  return w.ok;
+}
+
+static guint
+count_status (RosterUserSet *set,
+              RosterStatus   status)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < roster_user_set_get_n_users (set); i++)
+    if (roster_user_set_get_status (set, i) == status)
+      n++;
+
+  return n;
+}
+
+static void
+test_sync_matches_sandbox (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  RosterUserSet *set;
+  static const char * const statuses[] = {
+    "active", "suspended", "not_invited", "deactivated", "for_deletion",
+  };
+
+  g_assert_null (roster_context_get_users (f->context));
+  g_assert_true (run_sync (f, &error));
+  g_assert_no_error (error);
+
+  set = roster_context_get_users (f->context);
+  g_assert_nonnull (set);
+  g_assert_cmpuint (roster_user_set_get_n_users (set), ==, roster_sandbox_get_n_users (f->sandbox));
+  g_assert_cmpuint (roster_user_set_get_n_users (set), ==, GPOINTER_TO_UINT (data));
+
+  for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
+    g_assert_cmpuint (count_status (set, roster_status_from_string (statuses[i])), ==,
+                      roster_sandbox_count_status (f->sandbox, statuses[i]));
+
+  g_assert_cmpint (roster_context_get_synced_at (f->context), >, 0);
+}
+
+static void
+test_sync_failure_keeps_cache (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) active = NULL;
+  RosterUserSet *before;
+  int row;
+
+  g_assert_true (run_sync (f, &error));
+  g_assert_no_error (error);
+  before = roster_user_set_ref (roster_context_get_users (f->context));
+
+  /* Change the org, then break the next sync part-way. */
+  active = roster_sandbox_dup_account_ids (f->sandbox, "active", 1);
+  g_assert_nonnull (active[0]);
+  {
+    g_autoptr(RosterAdminApi) api = roster_admin_api_new (roster_context_get_admin_url (f->context),
+                                                          roster_sandbox_get_api_key (f->sandbox),
+                                                          &error);
+    g_assert_no_error (error);
+    g_assert_true (roster_admin_api_write_sync (api, ROSTER_ADMIN_WRITE_SUSPEND,
+                                                roster_sandbox_get_org_id (f->sandbox),
+                                                roster_sandbox_get_directory_id (f->sandbox),
+                                                active[0], NULL, NULL, &error));
+    g_assert_no_error (error);
+  }
+
+  /* Every fourth users page of the next sync comes back broken. */
+  roster_sandbox_set_fault_rate (f->sandbox, ROSTER_SANDBOX_FAULT_MALFORMED, "/users/search", 0.25);
+
+  g_assert_false (run_sync (f, &error));
+  g_assert_error (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE);
+  roster_sandbox_set_fault_rate (f->sandbox, ROSTER_SANDBOX_FAULT_NONE, NULL, 0);
+
+  /* The window still shows the old cache, and so does a fresh load. */
+  g_assert_true (roster_context_get_users (f->context) == before);
+  {
+    g_autoptr(RosterUserSet) reloaded = roster_store_load_users_sync (roster_context_get_store (f->context),
+                                                                      NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (roster_user_set_get_n_users (reloaded), ==, roster_user_set_get_n_users (before));
+    row = roster_user_set_lookup (reloaded, active[0]);
+    g_assert_cmpint (row, >=, 0);
+    g_assert_cmpint (roster_user_set_get_status (reloaded, row), ==, ROSTER_STATUS_ACTIVE);
+  }
+
+  /* A good sync afterwards sees the change. */
+  g_assert_true (run_sync (f, &error));
+  g_assert_no_error (error);
+  row = roster_user_set_lookup (roster_context_get_users (f->context), active[0]);
+  g_assert_cmpint (roster_user_set_get_status (roster_context_get_users (f->context), row), ==,
+                   ROSTER_STATUS_SUSPENDED);
+
+  roster_user_set_unref (before);
+}
+
+static void
+cancel_on_progress_cb (RosterContext *context,
+                       guint          pages,
+                       guint          users,
+                       guint          total,
+                       GCancellable  *cancellable)
+{
+  if (pages >= 3)
+    g_cancellable_cancel (cancellable);
+}
+
+static void
+test_sync_cancel_keeps_cache (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  RosterUserSet *before;
+  Waiter w = { 0 };
+  gulong id;
+
+  g_assert_true (run_sync (f, &error));
+  before = roster_context_get_users (f->context);
+
+  roster_sandbox_set_latency (f->sandbox, 20);
+  id = g_signal_connect (f->context, "sync-progress", G_CALLBACK (cancel_on_progress_cb), cancellable);
+  roster_context_sync_async (f->context, cancellable, sync_cb, &w);
+  wait_for (&w);
+  g_signal_handler_disconnect (f->context, id);
+  g_assert_error (w.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&w.error);
+
+  g_assert_true (roster_context_get_users (f->context) == before);
+  {
+    g_autoptr(RosterUserSet) reloaded = roster_store_load_users_sync (roster_context_get_store (f->context),
+                                                                      NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (roster_user_set_get_n_users (reloaded), ==, roster_user_set_get_n_users (before));
+  }
+}
+
+static void
+test_thresholds_persist (Fixture       *f,
+                         gconstpointer  data)
+{
+  RosterThresholds t = { 30, 45 };
+  RosterThresholds bad = { 50, 40 };
+  RosterThresholds got;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *admin_url = roster_sandbox_dup_admin_url (f->sandbox);
+  g_autoptr(RosterContext) again = NULL;
+  Waiter w = { 0 };
+
+  g_assert_false (roster_context_set_thresholds (f->context, &bad, &error));
+  g_assert_error (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  g_assert_true (roster_context_set_thresholds (f->context, &t, &error));
+  g_assert_no_error (error);
+  g_clear_object (&f->context);
+
+  again = roster_context_new (NULL);
+  roster_context_open_async (again, admin_url, roster_sandbox_get_org_id (f->sandbox),
+                             roster_sandbox_get_api_key (f->sandbox), NULL, open_cb, &w);
+  wait_for (&w);
+  g_assert_no_error (w.error);
+  roster_context_get_thresholds (again, &got);
+  g_assert_cmpuint (got.warning_days, ==, 30);
+  g_assert_cmpuint (got.overdue_days, ==, 45);
+}
+
+static void
+test_wrong_key (void)
+{
+  RosterSandboxOptions options = { 200, 7, FIXED_NOW };
+  g_autoptr(RosterSandbox) sandbox = roster_sandbox_new (&options);
+  g_autoptr(RosterContext) context = roster_context_new (NULL);
+  g_autofree char *admin_url = NULL;
+  g_autoptr(GError) error = NULL;
+  Waiter w = { 0 };
+
+  g_assert_true (roster_sandbox_start (sandbox, 0, &error));
+  admin_url = roster_sandbox_dup_admin_url (sandbox);
+
+  roster_context_open_async (context, admin_url, roster_sandbox_get_org_id (sandbox),
+                             "not-the-key", NULL, open_cb, &w);
+  wait_for (&w);
+  g_assert_error (w.error, ROSTER_ERROR, ROSTER_ERROR_UNAUTHORIZED);
+  g_clear_error (&w.error);
+
+  roster_sandbox_stop (sandbox);
+}
+
+static void
+test_peek_cursor (void)
+{
+  static const struct { const char *body; const char *cursor; } cases[] = {
+    { "{\"data\":[],\"links\":{\"self\":\"a\",\"next\":\"kloHX1ZQ\"}}", "kloHX1ZQ" },
+    { "{\"data\":[{\"links\":{\"self\":\"x\"}}],\"links\":{\"next\":\"abc\",\"self\":\"s\"}}", "abc" },
+    { "{\"data\":[],\"links\":{\"self\":\"a\"}}", NULL },
+    { "{\"data\":[],\"links\":{\"self\":\"a\",\"next\":null}}", NULL },
+    { "{\"data\":[], \"links\" : { \"next\" : \"sp aced\" } }", "sp aced" },
+    { "{\"data\":[],\"links\":{\"next\":\"esc\\\"aped\"}}", NULL },
+    { "{\"data\":[],\"links\":{\"next\":\"trunc", NULL },
+    { "{\"data\":[],\"links\":[1,2]}", NULL },
+    { "", NULL },
+    { "\"links\"", NULL },
+    { "{\"data\":[{\"name\":\"\\\"links\\\":{\\\"next\\\":\\\"x\\\"}\"}]}", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *got = roster_sync_peek_next_cursor (cases[i].body, strlen (cases[i].body));
+
+      g_assert_cmpstr (got, ==, cases[i].cursor);
+    }
+
+  g_assert_null (roster_sync_peek_next_cursor (NULL, 0));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/roster/sync/peek-cursor", test_peek_cursor);
+  g_test_add_func ("/roster/sync/wrong-key", test_wrong_key);
+  g_test_add ("/roster/sync/matches-sandbox-10k", Fixture, GUINT_TO_POINTER (10000),
+              fixture_setup, test_sync_matches_sandbox, fixture_teardown);
+  g_test_add ("/roster/sync/failure-keeps-cache", Fixture, GUINT_TO_POINTER (2000),
+              fixture_setup, test_sync_failure_keeps_cache, fixture_teardown);
+  g_test_add ("/roster/sync/cancel-keeps-cache", Fixture, GUINT_TO_POINTER (2000),
+              fixture_setup, test_sync_cancel_keeps_cache, fixture_teardown);
+  g_test_add ("/roster/sync/thresholds-persist", Fixture, GUINT_TO_POINTER (300),
+              fixture_setup, test_thresholds_persist, fixture_teardown);
+
+  return g_test_run ();
+}
