@@ -8,9 +8,10 @@
 
 #include <string.h>
 
+#include "roster-user.h"
+
 #include "roster-error.h"
 #include "roster-inactivity.h"
-#include "roster-user.h"
 #include "roster-user-private.h"
 
 #define GROUP_ARI_PREFIX "ari:cloud:identity::group/"
