@@ -14,7 +14,10 @@
 
 #include "roster-sandbox-private.h"
 
-#define MAX_QUERIES 10000
+/* Filters are kept so cursors stay valid; only the most recently used index
+ * lists are kept in memory (the others are recomputed when a cursor comes back). */
+#define MAX_QUERIES 200000
+#define MAX_CACHED_INDICES 64
 
 /* Small helpers */
 
@@ -588,6 +591,7 @@ ensure_query (RosterSandbox *self,
     {
       /* Old cursors become invalid rather than growing without bound. */
       g_ptr_array_set_size (self->queries, 0);
+      g_ptr_array_set_size (self->cached_queries, 0);
       g_hash_table_remove_all (self->queries_by_signature);
     }
 
@@ -602,19 +606,88 @@ ensure_query (RosterSandbox *self,
   return query;
 }
 
+static int
+compare_uint (gconstpointer a,
+              gconstpointer b)
+{
+  guint x = *(const guint *) a, y = *(const guint *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* Users named by id or email are looked up rather than scanned for: bulk jobs
+ * re-read their targets one search at a time. */
+static void
+collect_candidates (SbOrg          *org,
+                    const SbFilter *filter,
+                    GArray         *out)
+{
+  GPtrArray *keys = filter->account_ids ? filter->account_ids : filter->emails;
+  GHashTable *index = filter->account_ids ? org->user_index : org->email_index;
+
+  for (guint i = 0; i < keys->len; i++)
+    {
+      guint idx = GPOINTER_TO_UINT (g_hash_table_lookup (index, g_ptr_array_index (keys, i)));
+      gboolean dup = FALSE;
+
+      if (idx == 0)
+        continue;
+      for (guint j = 0; j < out->len; j++)
+        dup |= g_array_index (out, guint, j) == idx - 1;
+      if (dup)
+        continue;
+      idx--;
+      if (_sb_filter_match (org, filter, &g_array_index (org->users, SbUser, idx)))
+        g_array_append_val (out, idx);
+    }
+  g_array_sort (out, compare_uint);
+}
+
 static GArray *
 query_indices (RosterSandbox *self,
                SbQuery       *query)
 {
   SbOrg *org = self->org;
 
+  query->last_used = ++self->query_clock;
   if (query->indices == NULL || query->version != org->version)
     {
+      if (query->indices == NULL)
+        {
+          if (self->cached_queries->len >= MAX_CACHED_INDICES)
+            {
+              guint oldest = 0;
+
+              for (guint i = 1; i < self->cached_queries->len; i++)
+                if (((SbQuery *) self->cached_queries->pdata[i])->last_used <
+                    ((SbQuery *) self->cached_queries->pdata[oldest])->last_used)
+                  oldest = i;
+              g_clear_pointer (&((SbQuery *) self->cached_queries->pdata[oldest])->indices,
+                               g_array_unref);
+              g_ptr_array_remove_index_fast (self->cached_queries, oldest);
+            }
+          g_ptr_array_add (self->cached_queries, query);
+        }
+
       g_clear_pointer (&query->indices, g_array_unref);
       query->indices = g_array_new (FALSE, FALSE, sizeof (guint));
-      for (guint i = 0; i < org->users->len; i++)
-        if (_sb_filter_match (org, &query->filter, &g_array_index (org->users, SbUser, i)))
-          g_array_append_val (query->indices, i);
+      if (query->filter.emails && org->email_index == NULL)
+        {
+          org->email_index = g_hash_table_new (g_str_hash, g_str_equal);
+          for (guint i = 0; i < org->users->len; i++)
+            {
+              const char *email = g_array_index (org->users, SbUser, i).email;
+
+              if (email != NULL)
+                g_hash_table_insert (org->email_index, (gpointer) email, GUINT_TO_POINTER (i + 1));
+            }
+        }
+      if (query->filter.account_ids || query->filter.emails)
+        collect_candidates (org, &query->filter, query->indices);
+      else
+        for (guint i = 0; i < org->users->len; i++)
+          if (_sb_filter_match (org, &query->filter, &g_array_index (org->users, SbUser, i)))
+            g_array_append_val (query->indices, i);
       query->version = org->version;
     }
   return query->indices;

@@ -27,7 +27,7 @@ typedef struct
   const Name *last;
   guint       n_last;
   guint       weight;
-  /* 0 = "First Last"; 1 = "LastFirst" (CJK); 2 = "Last First" (Korean) */
+  /* 0 = "First Last"; 1 = "LastFirst" (Chinese, Japanese, Korean) */
   guint       order;
   const char *time_zone;
 } Culture;
@@ -72,8 +72,10 @@ static const Name korean_first[] = { { "민준", "minjun" }, { "서연", "seoyeo
 static const Name korean_last[] = { { "김", "kim" }, { "이", "lee" }, { "박", "park" } };
 static const Name thai_first[] = { { "สมชาย", "somchai" }, { "กมลา", "kamala" } };
 static const Name thai_last[] = { { "ศรีสุข", "srisuk" }, { "วงศ์ไทย", "wongthai" } };
-static const Name hindi_first[] = { { "प्रिया", "priya" }, { "अर्जुन", "arjun" }, { "Ananya", "ananya" } };
-static const Name hindi_last[] = { { "शर्मा", "sharma" }, { "पटेल", "patel" }, { "Iyer", "iyer" } };
+static const Name hindi_first[] = { { "प्रिया", "priya" }, { "अर्जुन", "arjun" }, { "अनन्या", "ananya" } };
+static const Name hindi_last[] = { { "शर्मा", "sharma" }, { "पटेल", "patel" } };
+static const Name indian_first[] = { { "Ananya", "ananya" }, { "Rahul", "rahul" }, { "Lakshmi", "lakshmi" } };
+static const Name indian_last[] = { { "Iyer", "iyer" }, { "Reddy", "reddy" }, { "Gupta", "gupta" } };
 static const Name turkish_first[] = {
   { "Çağrı", "cagri" }, { "Şule", "sule" }, { "İlkay", "ilkay" }, { "Ümit", "umit" },
 };
@@ -90,9 +92,10 @@ static const Culture cultures[] = {
   CULTURE (hebrew_first, hebrew_last, 3, 0, "Asia/Jerusalem"),
   CULTURE (chinese_first, chinese_last, 7, 1, "Asia/Shanghai"),
   CULTURE (japanese_first, japanese_last, 5, 1, "Asia/Tokyo"),
-  CULTURE (korean_first, korean_last, 4, 2, "Asia/Seoul"),
+  CULTURE (korean_first, korean_last, 4, 1, "Asia/Seoul"),
   CULTURE (thai_first, thai_last, 3, 0, "Asia/Bangkok"),
-  CULTURE (hindi_first, hindi_last, 6, 0, "Asia/Kolkata"),
+  CULTURE (hindi_first, hindi_last, 3, 0, "Asia/Kolkata"),
+  CULTURE (indian_first, indian_last, 4, 0, "Asia/Kolkata"),
   CULTURE (turkish_first, turkish_last, 4, 0, "Europe/Istanbul"),
 };
 
@@ -349,8 +352,6 @@ _sb_org_generate (guint32 seed,
           g_string_truncate (tmp, 0);
           if (c->order == 1)
             g_string_append_printf (tmp, "%s%s", last->native, first->native);
-          else if (c->order == 2)
-            g_string_append_printf (tmp, "%s %s", last->native, first->native);
           else
             g_string_append_printf (tmp, "%s %s", first->native, last->native);
           user.name = g_string_chunk_insert_const (org->strings, tmp->str);

@@ -47,6 +47,7 @@ _sb_org_free (SbOrg *org)
     }
   g_clear_pointer (&org->users, g_array_unref);
   g_clear_pointer (&org->user_index, g_hash_table_unref);
+  g_clear_pointer (&org->email_index, g_hash_table_unref);
   if (org->groups != NULL)
     {
       for (guint i = 0; i < org->groups->len; i++)

@@ -130,6 +130,7 @@ typedef struct
   GStringChunk *strings;
   GArray       *users;       /* SbUser */
   GHashTable   *user_index;  /* account id → index + 1 */
+  GHashTable   *email_index; /* lowercase email → index + 1, built on first use */
   GPtrArray    *groups;      /* SbGroup */
   guint64       version;     /* bumped on every mutation */
 } SbOrg;
@@ -215,6 +216,7 @@ typedef struct
   char     *signature;   /* canonical filter text */
   SbFilter  filter;
   guint     expand;
+  guint64   last_used;
   GArray   *indices;     /* guint user indices, valid for `version` */
   guint64   version;
 } SbQuery;
@@ -230,6 +232,8 @@ struct _RosterSandbox
   SbOrg        *org;
   GHashTable   *queries_by_signature; /* signature → SbQuery (owned) */
   GPtrArray    *queries;               /* SbQuery (borrowed), by id */
+  GPtrArray    *cached_queries;        /* SbQuery (borrowed) holding indices */
+  guint64       query_clock;
   GHashTable   *saved_bodies;          /* "g:…" signature → id */
   GPtrArray    *saved_body_list;       /* char *, by id */
 

@@ -696,6 +696,7 @@ roster_sandbox_finalize (GObject *object)
   g_clear_pointer (&self->org, _sb_org_free);
   g_clear_pointer (&self->queries_by_signature, g_hash_table_unref);
   g_clear_pointer (&self->queries, g_ptr_array_unref);
+  g_clear_pointer (&self->cached_queries, g_ptr_array_unref);
   g_clear_pointer (&self->saved_bodies, g_hash_table_unref);
   g_clear_pointer (&self->saved_body_list, g_ptr_array_unref);
   g_clear_pointer (&self->requests, g_ptr_array_unref);
@@ -728,6 +729,7 @@ roster_sandbox_init (RosterSandbox *self)
   g_cond_init (&self->start_cond);
   self->queries_by_signature = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, query_free);
   self->queries = g_ptr_array_new ();
+  self->cached_queries = g_ptr_array_new ();
   self->saved_bodies = g_hash_table_new (g_str_hash, g_str_equal);
   self->saved_body_list = g_ptr_array_new_with_free_func (g_free);
   self->requests = g_ptr_array_new_with_free_func ((GDestroyNotify) roster_sandbox_request_free);
