@@ -1,0 +1,569 @@
+/* roster-settings-page.c */
+#define G_LOG_DOMAIN "roster-settings-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "roster-application.h"
+#include "roster-error.h"
+#include "roster-org.h"
+#include "roster-settings-page.h"
+
+struct _RosterSettingsPage
+{
+  AdwBin               parent_instance;
+
+  /* Template widgets */
+  AdwActionRow        *key_status_row;
+  GtkButton           *delete_key_button;
+  AdwPasswordEntryRow *key_row;
+  GtkLabel            *key_message_label;
+  GtkSpinner          *key_spinner;
+  GtkButton           *validate_button;
+  GtkButton           *save_button;
+  AdwActionRow        *org_name_row;
+  AdwActionRow        *org_id_row;
+  AdwActionRow        *directory_row;
+  AdwActionRow        *users_row;
+  AdwActionRow        *api_url_row;
+  GtkSpinButton       *warning_spin;
+  GtkSpinButton       *overdue_spin;
+  GtkLabel            *threshold_error_label;
+  GtkSpinButton       *interval_spin;
+  GtkSwitch           *notifications_switch;
+  GtkButton           *forget_button;
+
+  RosterContext       *context;       /* (owned) (nullable) */
+  GSignalGroup        *context_signals;
+  GCancellable        *cancellable;   /* (owned) (nullable) */
+  char                *threshold_error;
+  char                *key_status;
+
+  guint                demo : 1;
+  guint                has_key : 1;
+  guint                loading : 1;
+};
+
+G_DEFINE_FINAL_TYPE (RosterSettingsPage, roster_settings_page, ADW_TYPE_BIN)
+
+enum {
+  KEY_STATUS_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+toast (RosterSettingsPage *self,
+       const char         *text)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
+}
+
+static const char *
+or_dash (const char *text)
+{
+  return text && text[0] ? text : "—";
+}
+
+static void
+set_key_status (RosterSettingsPage *self,
+                gboolean            has_key)
+{
+  const char *org = self->context ? roster_context_get_org_name (self->context) : NULL;
+
+  self->has_key = has_key;
+  g_free (self->key_status);
+  if (self->demo)
+    self->key_status = g_strdup (_("Demo organization: its key is never stored"));
+  else if (has_key)
+    /* Translators: the key itself is never shown again, only this masked form. */
+    self->key_status = g_strdup_printf (_("Key saved in the keyring for %s (••••••••)"), or_dash (org));
+  else
+    self->key_status = g_strdup (_("No key saved"));
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->key_status_row), self->key_status);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->delete_key_button), has_key && !self->demo);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->key_row), !self->demo);
+}
+
+static void
+set_busy (RosterSettingsPage *self,
+          gboolean            busy)
+{
+  gboolean has_text = gtk_editable_get_text (GTK_EDITABLE (self->key_row))[0] != '\0';
+
+  gtk_spinner_set_spinning (self->key_spinner, busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->validate_button), !busy && has_text && !self->demo);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->save_button), !busy && has_text && !self->demo);
+}
+
+static void
+show_key_message (RosterSettingsPage *self,
+                  const char         *text,
+                  gboolean            error)
+{
+  gtk_label_set_label (self->key_message_label, text ? text : "");
+  if (error)
+    gtk_widget_add_css_class (GTK_WIDGET (self->key_message_label), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->key_message_label), "error");
+}
+
+static void
+key_changed_cb (RosterSettingsPage *self)
+{
+  show_key_message (self, NULL, FALSE);
+  set_busy (self, FALSE);
+}
+
+static void
+reset_cancellable (RosterSettingsPage *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+}
+
+static void
+validate_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(RosterSettingsPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) orgs = NULL;
+  gboolean found = FALSE;
+
+  orgs = roster_context_validate_key_finish (ROSTER_CONTEXT (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  set_busy (self, FALSE);
+
+  if (orgs == NULL)
+    {
+      g_autofree char *text = roster_describe_error (error);
+
+      show_key_message (self, text, TRUE);
+      return;
+    }
+
+  for (guint i = 0; i < orgs->len; i++)
+    if (g_strcmp0 (roster_org_get_id (g_ptr_array_index (orgs, i)),
+                   roster_context_get_org_id (self->context)) == 0)
+      found = TRUE;
+
+  if (found)
+    show_key_message (self, _("The key works for this organization"), FALSE);
+  else
+    show_key_message (self, _("The key is valid but cannot see this organization"), TRUE);
+}
+
+static void
+validate_clicked_cb (RosterSettingsPage *self)
+{
+  if (self->context == NULL)
+    return;
+  reset_cancellable (self);
+  set_busy (self, TRUE);
+  roster_context_validate_key_async (self->context, roster_context_get_admin_url (self->context),
+                                     gtk_editable_get_text (GTK_EDITABLE (self->key_row)),
+                                     self->cancellable, validate_cb, g_object_ref (self));
+}
+
+static void
+save_key_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(RosterSettingsPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!roster_context_save_key_finish (ROSTER_CONTEXT (object), result, &error))
+    {
+      g_autofree char *text = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      text = roster_describe_error (error);
+      set_busy (self, FALSE);
+      show_key_message (self, text, TRUE);
+      g_signal_emit (self, signals[KEY_STATUS_CHANGED], 0);
+      return;
+    }
+
+  gtk_editable_set_text (GTK_EDITABLE (self->key_row), "");
+  set_busy (self, FALSE);
+  set_key_status (self, TRUE);
+  toast (self, _("API key saved in the keyring"));
+  g_signal_emit (self, signals[KEY_STATUS_CHANGED], 0);
+}
+
+void
+roster_settings_page_save_key (RosterSettingsPage *self,
+                               const char         *api_key)
+{
+  g_return_if_fail (ROSTER_IS_SETTINGS_PAGE (self));
+
+  if (self->context == NULL || api_key == NULL || api_key[0] == '\0')
+    return;
+  reset_cancellable (self);
+  set_busy (self, TRUE);
+  roster_context_save_key_async (self->context, roster_context_get_org_id (self->context),
+                                 roster_context_get_org_name (self->context), api_key,
+                                 self->cancellable, save_key_cb, g_object_ref (self));
+}
+
+static void
+save_clicked_cb (RosterSettingsPage *self)
+{
+  roster_settings_page_save_key (self, gtk_editable_get_text (GTK_EDITABLE (self->key_row)));
+}
+
+static void
+delete_key_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(RosterSettingsPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!roster_context_delete_key_finish (ROSTER_CONTEXT (object), result, &error))
+    {
+      g_autofree char *text = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      text = roster_describe_error (error);
+      toast (self, text);
+      g_signal_emit (self, signals[KEY_STATUS_CHANGED], 0);
+      return;
+    }
+
+  set_key_status (self, FALSE);
+  toast (self, _("The API key was removed from the keyring"));
+  g_signal_emit (self, signals[KEY_STATUS_CHANGED], 0);
+}
+
+void
+roster_settings_page_delete_key (RosterSettingsPage *self)
+{
+  g_return_if_fail (ROSTER_IS_SETTINGS_PAGE (self));
+
+  if (self->context == NULL)
+    return;
+  reset_cancellable (self);
+  roster_context_delete_key_async (self->context, self->cancellable, delete_key_cb,
+                                   g_object_ref (self));
+}
+
+static void
+delete_response_cb (AdwMessageDialog   *dialog,
+                    const char         *response,
+                    RosterSettingsPage *self)
+{
+  if (g_strcmp0 (response, "delete") == 0)
+    roster_settings_page_delete_key (self);
+}
+
+static AdwMessageDialog *
+confirm_dialog (RosterSettingsPage *self,
+                const char         *heading,
+                const char         *body,
+                const char         *response_id,
+                const char         *response_label)
+{
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), heading, body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    response_id, response_label,
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), response_id,
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  return ADW_MESSAGE_DIALOG (dialog);
+}
+
+static void
+delete_key_clicked_cb (RosterSettingsPage *self)
+{
+  AdwMessageDialog *dialog;
+
+  dialog = confirm_dialog (self, _("Delete the API Key?"),
+                           _("The key is removed from the keyring. Roster keeps the cached users, "
+                             "but cannot refresh them or make changes until you add a key again."),
+                           "delete", _("_Delete Key"));
+  g_signal_connect_object (dialog, "response", G_CALLBACK (delete_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+forget_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(RosterSettingsPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!roster_context_forget_local_data_finish (ROSTER_CONTEXT (object), result, &error))
+    {
+      g_autofree char *text = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      text = roster_describe_error (error);
+      toast (self, text);
+      return;
+    }
+
+  toast (self, _("Local data of the organization was deleted"));
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.close-org", NULL);
+}
+
+static void
+forget_response_cb (AdwMessageDialog   *dialog,
+                    const char         *response,
+                    RosterSettingsPage *self)
+{
+  if (g_strcmp0 (response, "forget") != 0 || self->context == NULL)
+    return;
+  reset_cancellable (self);
+  roster_context_forget_local_data_async (self->context, self->cancellable, forget_cb,
+                                          g_object_ref (self));
+}
+
+static void
+forget_clicked_cb (RosterSettingsPage *self)
+{
+  AdwMessageDialog *dialog;
+
+  dialog = confirm_dialog (self, _("Forget Local Data?"),
+                           _("The cached users, thresholds and settings of this organization are "
+                             "deleted from this computer. The organization itself is not changed."),
+                           "forget", _("_Forget"));
+  g_signal_connect_object (dialog, "response", G_CALLBACK (forget_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+thresholds_changed_cb (RosterSettingsPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  RosterThresholds thresholds;
+
+  if (self->loading)
+    return;
+
+  thresholds.warning_days = gtk_spin_button_get_value_as_int (self->warning_spin);
+  thresholds.overdue_days = gtk_spin_button_get_value_as_int (self->overdue_spin);
+
+  g_clear_pointer (&self->threshold_error, g_free);
+  if (!roster_thresholds_validate (thresholds.warning_days, thresholds.overdue_days, &error) ||
+      (self->context != NULL && !roster_context_set_thresholds (self->context, &thresholds, &error)))
+    {
+      self->threshold_error = g_strdup (_("The overdue threshold must be later than the warning threshold."));
+      gtk_label_set_label (self->threshold_error_label, self->threshold_error);
+      gtk_widget_set_visible (GTK_WIDGET (self->threshold_error_label), TRUE);
+      return;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->threshold_error_label), FALSE);
+}
+
+static void
+update_org (RosterSettingsPage *self)
+{
+  RosterUserSet *users = self->context ? roster_context_get_users (self->context) : NULL;
+  g_autofree char *count = NULL;
+
+  adw_action_row_set_subtitle (self->org_name_row,
+                               or_dash (self->context ? roster_context_get_org_name (self->context) : NULL));
+  adw_action_row_set_subtitle (self->org_id_row,
+                               or_dash (self->context ? roster_context_get_org_id (self->context) : NULL));
+  adw_action_row_set_subtitle (self->directory_row,
+                               or_dash (self->context ? roster_context_get_directory_id (self->context) : NULL));
+  adw_action_row_set_subtitle (self->api_url_row,
+                               or_dash (self->context ? roster_context_get_admin_url (self->context) : NULL));
+  if (users != NULL)
+    {
+      guint n = roster_user_set_get_n_users (users);
+
+      count = roster_format_count (n);
+      adw_action_row_set_subtitle (self->users_row, count);
+    }
+  else
+    {
+      adw_action_row_set_subtitle (self->users_row, "—");
+    }
+}
+
+static void
+load_thresholds (RosterSettingsPage *self)
+{
+  RosterThresholds thresholds = { ROSTER_DEFAULT_WARNING_DAYS, ROSTER_DEFAULT_OVERDUE_DAYS };
+
+  if (self->context != NULL)
+    roster_context_get_thresholds (self->context, &thresholds);
+  self->loading = TRUE;
+  gtk_spin_button_set_value (self->warning_spin, thresholds.warning_days);
+  gtk_spin_button_set_value (self->overdue_spin, thresholds.overdue_days);
+  self->loading = FALSE;
+}
+
+static void
+roster_settings_page_dispose (GObject *object)
+{
+  RosterSettingsPage *self = ROSTER_SETTINGS_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->context_signals != NULL)
+    g_signal_group_set_target (self->context_signals, NULL);
+  g_clear_object (&self->context_signals);
+  g_clear_object (&self->context);
+  gtk_widget_dispose_template (GTK_WIDGET (self), ROSTER_TYPE_SETTINGS_PAGE);
+
+  G_OBJECT_CLASS (roster_settings_page_parent_class)->dispose (object);
+}
+
+static void
+roster_settings_page_finalize (GObject *object)
+{
+  RosterSettingsPage *self = ROSTER_SETTINGS_PAGE (object);
+
+  g_clear_pointer (&self->threshold_error, g_free);
+  g_clear_pointer (&self->key_status, g_free);
+
+  G_OBJECT_CLASS (roster_settings_page_parent_class)->finalize (object);
+}
+
+static void
+roster_settings_page_class_init (RosterSettingsPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = roster_settings_page_dispose;
+  object_class->finalize = roster_settings_page_finalize;
+
+  signals[KEY_STATUS_CHANGED] = g_signal_new ("key-status-changed", G_TYPE_FROM_CLASS (klass),
+                                              G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                              G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               APP_PATH "/ui/roster-settings-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, RosterSettingsPage, key_status_row);
+  gtk_widget_class_bind_template_child (widget_class, RosterSettingsPage, delete_key_button);
+  gtk_widget_class_bind_template_child (widget_class, RosterSettingsPage, key_row);
+  gtk_widget_class_bind_template_child (widget_class, RosterSettingsPage, key_message_label);
+  gtk_widget_class_bind_template_child (widget_class, RosterSettingsPage, key_spinner);
+  gtk_widget_class_bind_template_child (widget_class, RosterSettingsPage, validate_button);
+  gtk_widget_class_bind_template_child (widget_class, RosterSettingsPage, save_button);
+  gtk_widget_class_bind_template_child (widget_class, RosterSettingsPage, org_name_row);
+  gtk_widget_class_bind_template_child (widget_class, RosterSettingsPage, org_id_row);
+  gtk_widget_class_bind_template_child (widget_class, RosterSettingsPage, directory_row);
+  gtk_widget_class_bind_template_child (widget_class, RosterSettingsPage, users_row);
+  gtk_widget_class_bind_template_child (widget_class, RosterSettingsPage, api_url_row);
+  gtk_widget_class_bind_template_child (widget_class, RosterSettingsPage, warning_spin);
+  gtk_widget_class_bind_template_child (widget_class, RosterSettingsPage, overdue_spin);
+  gtk_widget_class_bind_template_child (widget_class, RosterSettingsPage, threshold_error_label);
+  gtk_widget_class_bind_template_child (widget_class, RosterSettingsPage, interval_spin);
+  gtk_widget_class_bind_template_child (widget_class, RosterSettingsPage, notifications_switch);
+  gtk_widget_class_bind_template_child (widget_class, RosterSettingsPage, forget_button);
+  gtk_widget_class_bind_template_callback (widget_class, key_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, validate_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, save_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, delete_key_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, forget_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, thresholds_changed_cb);
+}
+
+static void
+roster_settings_page_init (RosterSettingsPage *self)
+{
+  GApplication *app = g_application_get_default ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->context_signals = g_signal_group_new (ROSTER_TYPE_CONTEXT);
+  g_signal_group_connect_object (self->context_signals, "notify::users",
+                                 G_CALLBACK (update_org), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->context_signals, "thresholds-changed",
+                                 G_CALLBACK (load_thresholds), self, G_CONNECT_SWAPPED);
+
+  if (ROSTER_IS_APPLICATION (app))
+    {
+      GSettings *settings = roster_settings_get_gsettings (
+          roster_application_get_settings (ROSTER_APPLICATION (app)));
+
+      if (settings != NULL)
+        {
+          g_settings_bind (settings, "refresh-interval",
+                           gtk_spin_button_get_adjustment (self->interval_spin), "value",
+                           G_SETTINGS_BIND_DEFAULT);
+          g_settings_bind (settings, "notifications", self->notifications_switch, "active",
+                           G_SETTINGS_BIND_DEFAULT);
+        }
+    }
+
+  set_key_status (self, FALSE);
+  set_busy (self, FALSE);
+}
+
+void
+roster_settings_page_set_context (RosterSettingsPage *self,
+                                  RosterContext      *context,
+                                  gboolean            demo)
+{
+  g_return_if_fail (ROSTER_IS_SETTINGS_PAGE (self));
+
+  g_cancellable_cancel (self->cancellable);
+  g_set_object (&self->context, context);
+  g_signal_group_set_target (self->context_signals, context);
+  self->demo = !!demo;
+
+  gtk_editable_set_text (GTK_EDITABLE (self->key_row), "");
+  show_key_message (self, NULL, FALSE);
+  /* An org that opened without a key given came from the keyring. */
+  set_key_status (self, context != NULL && roster_context_is_open (context) && !demo);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->forget_button), context != NULL);
+  set_busy (self, FALSE);
+  update_org (self);
+  load_thresholds (self);
+}
+
+void
+roster_settings_page_set_thresholds (RosterSettingsPage *self,
+                                     guint               warning_days,
+                                     guint               overdue_days)
+{
+  g_return_if_fail (ROSTER_IS_SETTINGS_PAGE (self));
+
+  self->loading = TRUE;
+  gtk_spin_button_set_value (self->warning_spin, warning_days);
+  self->loading = FALSE;
+  gtk_spin_button_set_value (self->overdue_spin, overdue_days);
+  thresholds_changed_cb (self);
+}
+
+const char *
+roster_settings_page_get_threshold_error (RosterSettingsPage *self)
+{
+  g_return_val_if_fail (ROSTER_IS_SETTINGS_PAGE (self), NULL);
+
+  return self->threshold_error;
+}
+
+const char *
+roster_settings_page_get_key_status (RosterSettingsPage *self)
+{
+  g_return_val_if_fail (ROSTER_IS_SETTINGS_PAGE (self), NULL);
+
+  return self->key_status;
+}

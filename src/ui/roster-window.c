@@ -1,0 +1,767 @@
+/* roster-window.c */
+#define G_LOG_DOMAIN "roster-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "roster-connect-dialog.h"
+#include "roster-customers-page.h"
+#include "roster-dashboard-page.h"
+#include "roster-inactivity.h"
+#include "roster-settings-page.h"
+#include "roster-users-page.h"
+#include "roster-welcome-page.h"
+#include "roster-window.h"
+
+#define NARROW_WIDTH 640
+#define MAX_NOTIFIED_IDS 2000
+
+struct _RosterWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* Template widgets */
+  AdwToastOverlay      *toast_overlay;
+  GtkStack             *title_stack;
+  AdwWindowTitle       *window_title;
+  AdwViewSwitcher      *switcher;
+  GtkButton            *refresh_button;
+  GtkRevealer          *progress_revealer;
+  GtkSpinner           *progress_spinner;
+  GtkLabel             *progress_label;
+  GtkProgressBar       *progress_bar;
+  GtkRevealer          *error_revealer;
+  GtkLabel             *error_label;
+  GtkStack             *main_stack;
+  GtkSpinner           *loading_spinner;
+  RosterWelcomePage    *welcome_page;
+  AdwViewStack         *view_stack;
+  RosterDashboardPage  *dashboard_page;
+  RosterUsersPage      *users_page;
+  RosterCustomersPage  *customers_page;
+  RosterSettingsPage   *settings_page;
+  AdwViewSwitcherBar   *switcher_bar;
+
+  /* Owned */
+  RosterApplication    *application;      /* (owned) */
+  RosterContext        *context;          /* (owned) (nullable) */
+  GSignalGroup         *context_signals;  /* (owned) */
+  GCancellable         *sync_cancellable; /* (owned) (nullable) */
+  GHashTable           *overdue_before;   /* (owned) (nullable) */
+
+  guint                 auto_refresh_id;
+  guint                 narrow_idle_id;
+  guint                 restoring : 1;
+  guint                 narrow : 1;
+  guint                 auto_refresh_running : 1;
+};
+
+G_DEFINE_FINAL_TYPE (RosterWindow, roster_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void schedule_auto_refresh (RosterWindow *self);
+
+static void
+update_actions (RosterWindow *self)
+{
+  gboolean open = self->context != NULL && roster_context_is_open (self->context);
+  gboolean org_mode = g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "org") == 0;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refresh",
+                                 open && self->sync_cancellable == NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.find", org_mode);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", org_mode);
+  gtk_widget_set_visible (GTK_WIDGET (self->refresh_button), org_mode);
+  gtk_stack_set_visible_child_name (self->title_stack,
+                                    org_mode && !self->narrow ? "switcher" : "title");
+  adw_view_switcher_bar_set_reveal (self->switcher_bar, org_mode && self->narrow);
+}
+
+static void
+set_mode (RosterWindow *self,
+          const char   *mode)
+{
+  gtk_stack_set_visible_child_name (self->main_stack, mode);
+  gtk_spinner_set_spinning (self->loading_spinner, g_str_equal (mode, "loading"));
+  update_actions (self);
+}
+
+static GHashTable *
+collect_overdue (RosterContext *context)
+{
+  RosterUserSet *users = roster_context_get_users (context);
+  GHashTable *set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  RosterThresholds thresholds;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  if (users == NULL)
+    return set;
+
+  roster_context_get_thresholds (context, &thresholds);
+  for (guint i = 0, n = roster_user_set_get_n_users (users); i < n; i++)
+    {
+      gint64 last = roster_user_set_get_last_active (users, i);
+
+      if (roster_user_set_get_status (users, i) != ROSTER_STATUS_ACTIVE)
+        continue;
+      if (roster_inactivity_classify (&thresholds, last, now) == ROSTER_INACTIVITY_OVERDUE)
+        g_hash_table_add (set, g_strdup (roster_user_set_get_account_id (users, i)));
+    }
+
+  return set;
+}
+
+static void
+notify_newly_overdue (RosterWindow *self)
+{
+  g_autoptr(GHashTable) after = NULL;
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *title = NULL;
+  GHashTableIter iter;
+  gpointer key;
+
+  if (self->overdue_before == NULL || self->context == NULL)
+    return;
+
+  after = collect_overdue (self->context);
+  ids = g_ptr_array_new ();
+  g_hash_table_iter_init (&iter, after);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_hash_table_contains (self->overdue_before, key))
+      g_ptr_array_add (ids, key);
+
+  g_clear_pointer (&self->overdue_before, g_hash_table_unref);
+
+  if (ids->len == 0 ||
+      !roster_settings_get_notifications (roster_application_get_settings (self->application)))
+    return;
+
+  title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u user became overdue",
+                                        "%u users became overdue", ids->len),
+                           ids->len);
+  notification = g_notification_new (title);
+  g_notification_set_body (notification,
+                           _("They have not used any product for longer than the overdue threshold."));
+  if (ids->len <= MAX_NOTIFIED_IDS)
+    {
+      g_ptr_array_add (ids, NULL);
+      g_notification_set_default_action_and_target_value (
+          notification, "app.show-accounts",
+          g_variant_new_strv ((const char * const *) ids->pdata, -1));
+    }
+  else
+    {
+      g_notification_set_default_action_and_target (notification, "app.show-query", "s",
+                                                    "inactivity:overdue");
+    }
+  g_application_send_notification (G_APPLICATION (self->application), "newly-overdue",
+                                   notification);
+}
+
+static void
+sync_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(RosterWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  ok = roster_context_sync_finish (ROSTER_CONTEXT (object), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  g_clear_object (&self->sync_cancellable);
+  gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
+  gtk_spinner_set_spinning (self->progress_spinner, FALSE);
+  update_actions (self);
+
+  if (!ok)
+    {
+      g_clear_pointer (&self->overdue_before, g_hash_table_unref);
+      roster_window_show_error (self, error);
+      return;
+    }
+
+  gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
+  roster_dashboard_page_update_refreshed (self->dashboard_page);
+  notify_newly_overdue (self);
+  schedule_auto_refresh (self);
+}
+
+static void
+context_sync_progress_cb (RosterWindow  *self,
+                          guint          pages,
+                          guint          users,
+                          guint          total,
+                          RosterContext *context)
+{
+  g_autofree char *users_text = roster_format_count (users);
+  g_autofree char *text = NULL;
+
+  /* Translators: the first is a count of pages, the second the number of users so far. */
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Fetched %u page, %s users",
+                                       "Fetched %u pages, %s users", pages),
+                          pages, users_text);
+  gtk_label_set_label (self->progress_label, text);
+  if (total > 0)
+    gtk_progress_bar_set_fraction (self->progress_bar, MIN (1.0, (double) users / total));
+  else
+    gtk_progress_bar_pulse (self->progress_bar);
+}
+
+void
+roster_window_refresh (RosterWindow *self)
+{
+  g_return_if_fail (ROSTER_IS_WINDOW (self));
+
+  if (self->context == NULL || !roster_context_is_open (self->context))
+    return;
+  if (self->sync_cancellable != NULL)
+    return;
+
+  self->sync_cancellable = g_cancellable_new ();
+  g_clear_pointer (&self->overdue_before, g_hash_table_unref);
+  if (roster_context_get_users (self->context) != NULL)
+    self->overdue_before = collect_overdue (self->context);
+
+  gtk_label_set_label (self->progress_label, _("Refreshing…"));
+  gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
+  gtk_spinner_set_spinning (self->progress_spinner, TRUE);
+  gtk_revealer_set_reveal_child (self->progress_revealer, TRUE);
+  gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
+  update_actions (self);
+
+  roster_context_sync_async (self->context, self->sync_cancellable, sync_cb,
+                             g_object_ref (self));
+}
+
+gboolean
+roster_window_is_syncing (RosterWindow *self)
+{
+  g_return_val_if_fail (ROSTER_IS_WINDOW (self), FALSE);
+
+  return self->sync_cancellable != NULL;
+}
+
+static gboolean
+auto_refresh_cb (gpointer user_data)
+{
+  RosterWindow *self = user_data;
+
+  self->auto_refresh_id = 0;
+  roster_window_refresh (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_auto_refresh (RosterWindow *self)
+{
+  guint minutes;
+
+  g_clear_handle_id (&self->auto_refresh_id, g_source_remove);
+
+  minutes = roster_settings_get_refresh_interval (roster_application_get_settings (self->application));
+  if (minutes == 0 || self->context == NULL || !roster_context_is_open (self->context))
+    return;
+
+  self->auto_refresh_id = g_timeout_add_seconds (minutes * 60, auto_refresh_cb, self);
+}
+
+static void
+refresh_interval_changed_cb (RosterWindow *self)
+{
+  schedule_auto_refresh (self);
+}
+
+static void
+set_context (RosterWindow  *self,
+             RosterContext *context)
+{
+  gboolean demo = roster_application_is_demo (self->application);
+
+  if (self->sync_cancellable != NULL)
+    {
+      g_cancellable_cancel (self->sync_cancellable);
+      g_clear_object (&self->sync_cancellable);
+      gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
+    }
+
+  g_set_object (&self->context, context);
+  g_signal_group_set_target (self->context_signals, context);
+
+  roster_dashboard_page_set_context (self->dashboard_page, context);
+  roster_users_page_set_context (self->users_page, context);
+  roster_settings_page_set_context (self->settings_page, context, demo);
+
+  if (context != NULL && roster_context_is_open (context))
+    {
+      const char *name = roster_context_get_org_name (context);
+      g_autofree char *subtitle = NULL;
+
+      if (demo)
+        subtitle = g_strdup_printf (_("%s (demo)"), name ? name : "");
+      adw_window_title_set_subtitle (self->window_title, demo ? subtitle : name);
+    }
+  else
+    {
+      adw_window_title_set_subtitle (self->window_title, NULL);
+    }
+}
+
+static void
+app_org_opened_cb (RosterWindow      *self,
+                   RosterApplication *application)
+{
+  RosterContext *context = roster_application_get_context (application);
+
+  set_context (self, context);
+  set_mode (self, "org");
+
+  if (roster_context_get_users (context) == NULL || roster_context_get_synced_at (context) == 0)
+    roster_window_refresh (self);
+  else
+    schedule_auto_refresh (self);
+}
+
+static void
+app_open_failed_cb (RosterWindow      *self,
+                    const GError      *error,
+                    RosterApplication *application)
+{
+  g_autofree char *text = roster_describe_error (error);
+
+  set_context (self, NULL);
+  set_mode (self, "welcome");
+  roster_window_add_toast (self, text);
+}
+
+static void
+error_dismiss_cb (RosterWindow *self)
+{
+  gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
+}
+
+static void
+view_stack_page_changed_cb (RosterWindow *self)
+{
+  const char *name = adw_view_stack_get_visible_child_name (self->view_stack);
+
+  if (name != NULL && !self->restoring)
+    roster_settings_set_last_page (roster_application_get_settings (self->application), name);
+}
+
+static gboolean
+update_narrow_idle_cb (gpointer user_data)
+{
+  RosterWindow *self = user_data;
+  gboolean narrow = gtk_widget_get_width (GTK_WIDGET (self)) < NARROW_WIDTH;
+
+  self->narrow_idle_id = 0;
+  if (narrow != self->narrow)
+    {
+      self->narrow = narrow;
+      update_actions (self);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+roster_window_size_allocate (GtkWidget *widget,
+                             int        width,
+                             int        height,
+                             int        baseline)
+{
+  RosterWindow *self = ROSTER_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (roster_window_parent_class)->size_allocate (widget, width, height, baseline);
+
+  if ((width < NARROW_WIDTH) != self->narrow && self->narrow_idle_id == 0)
+    self->narrow_idle_id = g_idle_add (update_narrow_idle_cb, self);
+}
+
+static gboolean
+roster_window_close_request (GtkWindow *window)
+{
+  RosterWindow *self = ROSTER_WINDOW (window);
+  int width, height;
+
+  gtk_window_get_default_size (window, &width, &height);
+  roster_settings_set_window_size (roster_application_get_settings (self->application),
+                                   width, height, gtk_window_is_maximized (window));
+
+  return GTK_WINDOW_CLASS (roster_window_parent_class)->close_request (window);
+}
+
+static void
+roster_window_refresh_action (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *param)
+{
+  roster_window_refresh (ROSTER_WINDOW (widget));
+}
+
+static void
+roster_window_find_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *param)
+{
+  RosterWindow *self = ROSTER_WINDOW (widget);
+
+  roster_window_set_page (self, "users");
+  roster_users_page_focus_search (self->users_page);
+}
+
+static void
+roster_window_select_all_action (GtkWidget  *widget,
+                                 const char *action_name,
+                                 GVariant   *param)
+{
+  RosterWindow *self = ROSTER_WINDOW (widget);
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  /* Ctrl+A keeps its text meaning inside an entry. */
+  if (focus != NULL && GTK_IS_TEXT (focus))
+    {
+      gtk_editable_select_region (GTK_EDITABLE (focus), 0, -1);
+      return;
+    }
+
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "users") == 0)
+    roster_users_page_select_all_matching (self->users_page);
+}
+
+static void
+roster_window_export_action (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *param)
+{
+  RosterWindow *self = ROSTER_WINDOW (widget);
+
+  roster_window_set_page (self, "users");
+  roster_users_page_export (self->users_page);
+}
+
+static void
+roster_window_bulk_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *param)
+{
+  RosterWindow *self = ROSTER_WINDOW (widget);
+
+  /* The bulk engine (plan, preview, journaled job) comes in its own change. */
+  roster_window_add_toast (self, _("Bulk changes are not available yet"));
+}
+
+static void
+roster_window_show_user_action (GtkWidget  *widget,
+                                const char *action_name,
+                                GVariant   *param)
+{
+  RosterWindow *self = ROSTER_WINDOW (widget);
+
+  roster_window_set_page (self, "users");
+  roster_users_page_show_account (self->users_page, g_variant_get_string (param, NULL));
+}
+
+static void
+roster_window_show_query_action (GtkWidget  *widget,
+                                 const char *action_name,
+                                 GVariant   *param)
+{
+  RosterWindow *self = ROSTER_WINDOW (widget);
+
+  roster_window_set_page (self, "users");
+  roster_window_set_query (self, g_variant_get_string (param, NULL));
+}
+
+static void
+roster_window_close_org_action (GtkWidget  *widget,
+                                const char *action_name,
+                                GVariant   *param)
+{
+  RosterWindow *self = ROSTER_WINDOW (widget);
+
+  g_clear_handle_id (&self->auto_refresh_id, g_source_remove);
+  roster_application_close_org (self->application);
+  roster_window_show_welcome (self);
+}
+
+static void
+roster_window_dispose (GObject *object)
+{
+  RosterWindow *self = ROSTER_WINDOW (object);
+
+  if (self->sync_cancellable != NULL)
+    g_cancellable_cancel (self->sync_cancellable);
+  g_clear_object (&self->sync_cancellable);
+  g_clear_handle_id (&self->auto_refresh_id, g_source_remove);
+  g_clear_handle_id (&self->narrow_idle_id, g_source_remove);
+  g_clear_pointer (&self->overdue_before, g_hash_table_unref);
+  if (self->context_signals != NULL)
+    g_signal_group_set_target (self->context_signals, NULL);
+  g_clear_object (&self->context);
+  g_clear_object (&self->context_signals);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), ROSTER_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (roster_window_parent_class)->dispose (object);
+}
+
+static void
+roster_window_finalize (GObject *object)
+{
+  RosterWindow *self = ROSTER_WINDOW (object);
+
+  g_clear_object (&self->application);
+
+  G_OBJECT_CLASS (roster_window_parent_class)->finalize (object);
+}
+
+static void
+roster_window_class_init (RosterWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = roster_window_dispose;
+  object_class->finalize = roster_window_finalize;
+  widget_class->size_allocate = roster_window_size_allocate;
+  window_class->close_request = roster_window_close_request;
+
+  gtk_widget_class_set_template_from_resource (widget_class, APP_PATH "/ui/roster-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, RosterWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, RosterWindow, title_stack);
+  gtk_widget_class_bind_template_child (widget_class, RosterWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, RosterWindow, switcher);
+  gtk_widget_class_bind_template_child (widget_class, RosterWindow, refresh_button);
+  gtk_widget_class_bind_template_child (widget_class, RosterWindow, progress_revealer);
+  gtk_widget_class_bind_template_child (widget_class, RosterWindow, progress_spinner);
+  gtk_widget_class_bind_template_child (widget_class, RosterWindow, progress_label);
+  gtk_widget_class_bind_template_child (widget_class, RosterWindow, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, RosterWindow, error_revealer);
+  gtk_widget_class_bind_template_child (widget_class, RosterWindow, error_label);
+  gtk_widget_class_bind_template_child (widget_class, RosterWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, RosterWindow, loading_spinner);
+  gtk_widget_class_bind_template_child (widget_class, RosterWindow, welcome_page);
+  gtk_widget_class_bind_template_child (widget_class, RosterWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, RosterWindow, dashboard_page);
+  gtk_widget_class_bind_template_child (widget_class, RosterWindow, users_page);
+  gtk_widget_class_bind_template_child (widget_class, RosterWindow, customers_page);
+  gtk_widget_class_bind_template_child (widget_class, RosterWindow, settings_page);
+  gtk_widget_class_bind_template_child (widget_class, RosterWindow, switcher_bar);
+  gtk_widget_class_bind_template_callback (widget_class, error_dismiss_cb);
+  gtk_widget_class_bind_template_callback (widget_class, view_stack_page_changed_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.refresh", NULL, roster_window_refresh_action);
+  gtk_widget_class_install_action (widget_class, "win.find", NULL, roster_window_find_action);
+  gtk_widget_class_install_action (widget_class, "win.select-all", NULL,
+                                   roster_window_select_all_action);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, roster_window_export_action);
+  gtk_widget_class_install_action (widget_class, "win.bulk-action", "s", roster_window_bulk_action);
+  gtk_widget_class_install_action (widget_class, "win.show-user", "s",
+                                   roster_window_show_user_action);
+  gtk_widget_class_install_action (widget_class, "win.show-query", "s",
+                                   roster_window_show_query_action);
+  gtk_widget_class_install_action (widget_class, "win.close-org", NULL,
+                                   roster_window_close_org_action);
+
+  g_type_ensure (ROSTER_TYPE_WELCOME_PAGE);
+  g_type_ensure (ROSTER_TYPE_DASHBOARD_PAGE);
+  g_type_ensure (ROSTER_TYPE_USERS_PAGE);
+  g_type_ensure (ROSTER_TYPE_CUSTOMERS_PAGE);
+  g_type_ensure (ROSTER_TYPE_SETTINGS_PAGE);
+}
+
+static void
+roster_window_init (RosterWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->context_signals = g_signal_group_new (ROSTER_TYPE_CONTEXT);
+  g_signal_group_connect_object (self->context_signals, "sync-progress",
+                                 G_CALLBACK (context_sync_progress_cb), self, G_CONNECT_SWAPPED);
+}
+
+RosterWindow *
+roster_window_new (RosterApplication *application)
+{
+  RosterWindow *self;
+  RosterSettings *settings;
+  GSettings *gsettings;
+  g_autofree char *page = NULL;
+  int width, height;
+  gboolean maximized;
+
+  g_return_val_if_fail (ROSTER_IS_APPLICATION (application), NULL);
+
+  self = g_object_new (ROSTER_TYPE_WINDOW, "application", application, NULL);
+  self->application = g_object_ref (application);
+
+  settings = roster_application_get_settings (application);
+  roster_settings_get_window_size (settings, &width, &height, &maximized);
+  gtk_window_set_default_size (GTK_WINDOW (self), width, height);
+  if (maximized)
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  self->restoring = TRUE;
+  page = roster_settings_dup_last_page (settings);
+  roster_window_set_page (self, page);
+  self->restoring = FALSE;
+
+  gsettings = roster_settings_get_gsettings (settings);
+  if (gsettings != NULL)
+    g_signal_connect_object (gsettings, "changed::refresh-interval",
+                             G_CALLBACK (refresh_interval_changed_cb), self, G_CONNECT_SWAPPED);
+
+  g_signal_connect_object (application, "org-opened", G_CALLBACK (app_org_opened_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (application, "open-failed", G_CALLBACK (app_open_failed_cb), self,
+                           G_CONNECT_SWAPPED);
+
+  if (g_strcmp0 (APP_ID, "io.github.rosterapp.Roster.Devel") == 0)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+
+  update_actions (self);
+  return self;
+}
+
+void
+roster_window_show_loading (RosterWindow *self)
+{
+  g_return_if_fail (ROSTER_IS_WINDOW (self));
+
+  set_mode (self, "loading");
+}
+
+void
+roster_window_show_welcome (RosterWindow *self)
+{
+  g_return_if_fail (ROSTER_IS_WINDOW (self));
+
+  set_context (self, NULL);
+  set_mode (self, "welcome");
+}
+
+static void
+connect_dialog_connected_cb (RosterWindow        *self,
+                             const char          *admin_url,
+                             const char          *org_id,
+                             RosterConnectDialog *dialog)
+{
+  set_mode (self, "loading");
+  roster_application_open_org (self->application, admin_url, org_id);
+}
+
+void
+roster_window_show_connect_dialog (RosterWindow *self)
+{
+  RosterConnectDialog *dialog;
+
+  g_return_if_fail (ROSTER_IS_WINDOW (self));
+
+  dialog = roster_connect_dialog_new (GTK_WINDOW (self),
+                                      roster_application_get_context (self->application));
+  g_signal_connect_object (dialog, "connected", G_CALLBACK (connect_dialog_connected_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+void
+roster_window_set_page (RosterWindow *self,
+                        const char   *page)
+{
+  g_return_if_fail (ROSTER_IS_WINDOW (self));
+
+  if (page == NULL)
+    return;
+  if (adw_view_stack_get_child_by_name (self->view_stack, page) != NULL)
+    adw_view_stack_set_visible_child_name (self->view_stack, page);
+}
+
+const char *
+roster_window_get_page (RosterWindow *self)
+{
+  g_return_val_if_fail (ROSTER_IS_WINDOW (self), NULL);
+
+  return adw_view_stack_get_visible_child_name (self->view_stack);
+}
+
+const char *
+roster_window_get_mode (RosterWindow *self)
+{
+  g_return_val_if_fail (ROSTER_IS_WINDOW (self), NULL);
+
+  return gtk_stack_get_visible_child_name (self->main_stack);
+}
+
+void
+roster_window_show_accounts (RosterWindow      *self,
+                             const char *const *account_ids)
+{
+  g_return_if_fail (ROSTER_IS_WINDOW (self));
+
+  roster_window_set_page (self, "users");
+  roster_users_page_show_accounts (self->users_page, account_ids);
+}
+
+void
+roster_window_set_query (RosterWindow *self,
+                         const char   *query)
+{
+  g_return_if_fail (ROSTER_IS_WINDOW (self));
+
+  roster_users_page_set_query (self->users_page, query);
+}
+
+void
+roster_window_add_toast (RosterWindow *self,
+                         const char   *text)
+{
+  AdwToast *toast;
+
+  g_return_if_fail (ROSTER_IS_WINDOW (self));
+
+  toast = adw_toast_new (text);
+  adw_toast_set_timeout (toast, 5);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+void
+roster_window_show_error (RosterWindow *self,
+                          const GError *error)
+{
+  g_autofree char *text = roster_describe_error (error);
+
+  g_return_if_fail (ROSTER_IS_WINDOW (self));
+
+  gtk_label_set_label (self->error_label, text);
+  gtk_revealer_set_reveal_child (self->error_revealer, TRUE);
+}
+
+RosterUsersPage *
+roster_window_get_users_page (RosterWindow *self)
+{
+  g_return_val_if_fail (ROSTER_IS_WINDOW (self), NULL);
+
+  return self->users_page;
+}
+
+RosterDashboardPage *
+roster_window_get_dashboard_page (RosterWindow *self)
+{
+  g_return_val_if_fail (ROSTER_IS_WINDOW (self), NULL);
+
+  return self->dashboard_page;
+}
+
+RosterSettingsPage *
+roster_window_get_settings_page (RosterWindow *self)
+{
+  g_return_val_if_fail (ROSTER_IS_WINDOW (self), NULL);
+
+  return self->settings_page;
+}
