@@ -262,6 +262,7 @@ struct _RosterSandbox
   GCond         start_cond;
   gboolean      start_done;
   GError       *start_error;
+  guint         port;                  /* requested; 0 = any */
 
   char         *url;
   char         *api_key;

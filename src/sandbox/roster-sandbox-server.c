@@ -108,6 +108,14 @@ log_request_locked (RosterSandbox     *self,
 
 /* Responses */
 
+static void
+set_status (SoupServerMessage *msg,
+            guint              status)
+{
+  /* libsoup 3.2 has no reason phrase for 429. */
+  soup_server_message_set_status (msg, status, status == 429 ? "Too Many Requests" : NULL);
+}
+
 void
 _sb_respond (SoupServerMessage *msg,
              guint              status,
@@ -116,7 +124,7 @@ _sb_respond (SoupServerMessage *msg,
   gsize len = body->len;
   char *data = g_string_free (body, FALSE);
 
-  soup_server_message_set_status (msg, status, NULL);
+  set_status (msg, status);
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, data, len);
 }
 
@@ -125,7 +133,7 @@ _sb_respond_literal (SoupServerMessage *msg,
                      guint              status,
                      const char        *body)
 {
-  soup_server_message_set_status (msg, status, NULL);
+  set_status (msg, status);
   if (body == NULL)
     return;
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body, strlen (body));
@@ -621,14 +629,13 @@ server_thread (gpointer data)
   RosterSandbox *self = data;
   g_autoptr(GError) error = NULL;
   GSList *uris;
-  guint port = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (self), "roster-sandbox-port"));
 
   g_main_context_push_thread_default (self->context);
 
   self->server = soup_server_new ("server-header", "roster-sandbox", NULL);
   soup_server_add_handler (self->server, NULL, server_cb, self, NULL);
 
-  if (soup_server_listen_local (self->server, port, SOUP_SERVER_LISTEN_IPV4_ONLY, &error))
+  if (soup_server_listen_local (self->server, self->port, SOUP_SERVER_LISTEN_IPV4_ONLY, &error))
     {
       uris = soup_server_get_uris (self->server);
       if (uris != NULL)
@@ -647,9 +654,11 @@ server_thread (gpointer data)
     g_main_loop_run (self->loop);
 
   soup_server_disconnect (self->server);
+  /* Let closing connections, latency timers and slow bodies finish and release
+   * their messages and sockets. */
+  while (g_main_context_iteration (self->context, FALSE))
+    ;
   g_clear_object (&self->server);
-
-  /* Let pending sources (latency timers, slow bodies) release their messages. */
   while (g_main_context_iteration (self->context, FALSE))
     ;
 
@@ -780,7 +789,7 @@ roster_sandbox_start (RosterSandbox  *self,
 
   self->context = g_main_context_new ();
   self->loop = g_main_loop_new (self->context, FALSE);
-  g_object_set_data (G_OBJECT (self), "roster-sandbox-port", GUINT_TO_POINTER (port));
+  self->port = port;
   self->thread = g_thread_new ("roster-sandbox", server_thread, self);
 
   g_mutex_lock (&self->lock);
