@@ -70,6 +70,7 @@ typedef struct
   GSource            *cancel_source;  /* (owned) (nullable) while queued or waiting */
   RosterHttpResponse *response;       /* (owned) (nullable) while decoding */
   gboolean            queued;
+  gboolean            reading_body;   /* the failure cut a body short */
 } Request;
 
 static void pump          (RosterHttp *self);
@@ -1190,9 +1191,16 @@ attempt_failed (GTask  *task,
       return;
     }
 
-  return_error (task, g_error_new (ROSTER_ERROR, ROSTER_ERROR_NETWORK,
-                                   "Network error for %s %s: %s",
-                                   req->method, req->path, error->message));
+  /* A body cut short is retried like any transport failure; when that keeps
+   * happening the response itself is the problem. */
+  if (req->reading_body || (req->msg != NULL && soup_message_get_status (req->msg) != 0))
+    return_error (task, g_error_new (ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE,
+                                     "Response from %s was truncated: %s",
+                                     req->path, error->message));
+  else
+    return_error (task, g_error_new (ROSTER_ERROR, ROSTER_ERROR_NETWORK,
+                                     "Network error for %s %s: %s",
+                                     req->method, req->path, error->message));
   g_error_free (error);
 }
 
@@ -1299,6 +1307,7 @@ start_attempt (GTask *task)
     return;
 
   g_clear_object (&req->msg);
+  req->reading_body = FALSE;
   req->msg = soup_message_new (req->method, req->url);
   if (req->msg == NULL)
     {
