@@ -630,6 +630,14 @@ test_api_rate_limited_then_ok (Fixture       *f,
   response = roster_admin_api_search_users_page_sync (f->api, f->org_id, f->dir_id, NULL, NULL,
                                                       50, 0, NULL, &error);
   g_assert_error (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE);
+  g_clear_error (&error);
+
+  /* 50 MB is over the 32 MB cap: refused, not buffered. */
+  roster_sandbox_set_fault (f->sandbox, ROSTER_SANDBOX_FAULT_HUGE, "/users/search", 1);
+  response = roster_admin_api_search_users_page_sync (f->api, f->org_id, f->dir_id, NULL, NULL,
+                                                      50, 0, NULL, &error);
+  g_assert_error (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE);
+  g_assert_nonnull (strstr (error->message, "larger than"));
 }
 
 static void
