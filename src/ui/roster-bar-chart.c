@@ -12,7 +12,7 @@
 #define ROW_HEIGHT   30
 #define BAR_HEIGHT   10
 #define LABEL_WIDTH  170
-#define VALUE_WIDTH  64
+#define VALUE_WIDTH  110
 #define LEGEND_HEIGHT 28
 
 struct _RosterBarChart
@@ -44,7 +44,7 @@ get_colors (RosterBarChart *self,
     gdk_rgba_parse (b, "#26a269");
 }
 
-static void
+static int
 append_text (RosterBarChart *self,
              GtkSnapshot    *snapshot,
              const char     *text,
@@ -68,6 +68,7 @@ append_text (RosterBarChart *self,
   gtk_snapshot_append_layout (snapshot, layout, color);
   gtk_snapshot_restore (snapshot);
   g_object_unref (layout);
+  return text_width;
 }
 
 static void
@@ -147,11 +148,13 @@ roster_bar_chart_snapshot (GtkWidget   *widget,
   if (self->series_a != NULL && self->values_b != NULL)
     {
       float y = self->n * ROW_HEIGHT + LEGEND_HEIGHT / 2.0f;
+      int used;
 
-      append_bar (snapshot, bars_x, y - 5, 10, 10, &color_a);
-      append_text (self, snapshot, self->series_a, bars_x + 16, y, 150, FALSE, &dim);
-      append_bar (snapshot, bars_x + 180, y - 5, 10, 10, &color_b);
-      append_text (self, snapshot, self->series_b, bars_x + 196, y, 200, FALSE, &dim);
+      append_bar (snapshot, 0, y - 5, 10, 10, &color_a);
+      used = append_text (self, snapshot, self->series_a, 16, y, MAX (40, width / 2 - 24), FALSE, &dim);
+      append_bar (snapshot, 16 + used + 24, y - 5, 10, 10, &color_b);
+      append_text (self, snapshot, self->series_b, 16 + used + 40, y,
+                   MAX (40, width - used - 56), FALSE, &dim);
     }
 }
 

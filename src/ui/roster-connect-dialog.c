@@ -61,8 +61,9 @@ set_busy (RosterConnectDialog *self,
           gboolean             busy)
 {
   gtk_spinner_set_spinning (self->spinner, busy);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->validate_button),
-                            !busy && gtk_editable_get_text (GTK_EDITABLE (self->key_row))[0] != '\0');
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->key_row));
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->validate_button), !busy && text != NULL && text[0] != '\0');
   gtk_widget_set_sensitive (GTK_WIDGET (self->save_button), !busy && self->chosen >= 0);
 }
 
@@ -168,7 +169,7 @@ validate_clicked_cb (RosterConnectDialog *self)
   const char *key = gtk_editable_get_text (GTK_EDITABLE (self->key_row));
   const char *url = gtk_editable_get_text (GTK_EDITABLE (self->url_row));
 
-  if (key[0] == '\0')
+  if (key == NULL || key[0] == '\0')
     return;
 
   g_cancellable_cancel (self->cancellable);

@@ -95,7 +95,8 @@ static void
 set_busy (RosterSettingsPage *self,
           gboolean            busy)
 {
-  gboolean has_text = gtk_editable_get_text (GTK_EDITABLE (self->key_row))[0] != '\0';
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->key_row));
+  gboolean has_text = text != NULL && text[0] != '\0';
 
   gtk_spinner_set_spinning (self->key_spinner, busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->validate_button), !busy && has_text && !self->demo);
