@@ -78,16 +78,16 @@ set_key_status (RosterSettingsPage *self,
 
   self->has_key = has_key;
   g_free (self->key_status);
-  if (self->demo)
-    self->key_status = g_strdup (_("Demo organization: its key is never stored"));
-  else if (has_key)
+  if (has_key)
     /* Translators: the key itself is never shown again, only this masked form. */
     self->key_status = g_strdup_printf (_("Key saved in the keyring for %s (••••••••)"), or_dash (org));
+  else if (self->demo)
+    self->key_status = g_strdup (_("Demo organization: its key is never stored"));
   else
     self->key_status = g_strdup (_("No key saved"));
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->key_status_row), self->key_status);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->delete_key_button), has_key && !self->demo);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->delete_key_button), has_key);
   gtk_widget_set_sensitive (GTK_WIDGET (self->key_row), !self->demo);
 }
 

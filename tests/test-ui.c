@@ -1,0 +1,460 @@
+/* test-ui.c
+ *
+ * The GTK app against the in-process demo organization (the sandbox): first
+ * run, filtering, selection, thresholds, export and the keyring round trip.
+ * Runs under Xvfb (tools/test.sh); skips without a display unless
+ * ROSTER_REQUIRE_DISPLAY=1.
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "roster-application.h"
+#include "roster-dashboard-page.h"
+#include "roster-query.h"
+#include "roster-settings-page.h"
+#include "roster-stat-card.h"
+#include "roster-users-page.h"
+#include "roster-window.h"
+
+#define DEMO_USERS 3000
+#define TIMEOUT_S  60
+
+typedef struct
+{
+  RosterApplication *app;
+  RosterWindow      *window;
+} Fixture;
+
+static gboolean
+wait_until (gboolean (*cond) (gpointer), gpointer data)
+{
+  gint64 end = g_get_monotonic_time () + TIMEOUT_S * G_USEC_PER_SEC;
+
+  while (!cond (data))
+    {
+      if (g_get_monotonic_time () > end)
+        return FALSE;
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+  return TRUE;
+}
+
+static gboolean
+org_ready (gpointer data)
+{
+  Fixture *fx = data;
+  RosterContext *ctx = roster_application_get_context (fx->app);
+
+  return g_strcmp0 (roster_window_get_mode (fx->window), "org") == 0 &&
+         !roster_window_is_syncing (fx->window) &&
+         roster_context_get_users (ctx) != NULL &&
+         g_list_model_get_n_items (G_LIST_MODEL (roster_users_page_get_model (
+             roster_window_get_users_page (fx->window)))) > 0;
+}
+
+static char *system_data_dirs;
+
+static void
+fixture_setup (Fixture       *fx,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* G_TEST_OPTION_ISOLATE_DIRS empties XDG_DATA_DIRS, where the icon theme and the
+   * MIME database (needed to load SVG icons) live. */
+  g_setenv ("XDG_DATA_DIRS", system_data_dirs, TRUE);
+
+  static guint serial;
+  g_autofree char *app_id = g_strdup_printf ("%s.Test%u", APP_ID, ++serial);
+
+  fx->app = roster_application_new ();
+  /* A fresh id per test: the previous app may still be exported on the bus. */
+  g_application_set_application_id (G_APPLICATION (fx->app), app_id);
+  g_application_set_flags (G_APPLICATION (fx->app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (fx->app), NULL, &error));
+  g_assert_no_error (error);
+  roster_application_set_demo_options (fx->app, DEMO_USERS, 0);
+  fx->window = roster_window_new (fx->app);
+  gtk_window_present (GTK_WINDOW (fx->window));
+}
+
+static void
+fixture_open_demo (Fixture *fx)
+{
+  roster_window_show_loading (fx->window);
+  roster_application_open_demo (fx->app);
+  g_assert_true (wait_until (org_ready, fx));
+}
+
+static void
+fixture_teardown (Fixture       *fx,
+                  gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (fx->window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_clear_object (&fx->app);
+}
+
+static RosterUserSet *
+users_of (Fixture *fx)
+{
+  return roster_context_get_users (roster_application_get_context (fx->app));
+}
+
+static guint
+brute_force_count (Fixture    *fx,
+                   const char *text)
+{
+  RosterUserSet *set = users_of (fx);
+  g_autoptr(RosterQuery) query = roster_query_parse (text, NULL);
+  RosterQueryContext ctx = { 0 };
+  guint count = 0;
+
+  g_assert_nonnull (query);
+  ctx.now_unix = g_get_real_time () / G_USEC_PER_SEC;
+  roster_context_get_thresholds (roster_application_get_context (fx->app), &ctx.thresholds);
+  for (guint i = 0; i < roster_user_set_get_n_users (set); i++)
+    if (roster_query_matches (query, set, i, &ctx))
+      count++;
+  return count;
+}
+
+static void
+test_welcome_then_demo (Fixture       *fx,
+                        gconstpointer  data)
+{
+  RosterUsersPage *page = roster_window_get_users_page (fx->window);
+
+  /* First run: nothing configured. */
+  roster_window_show_welcome (fx->window);
+  g_assert_cmpstr (roster_window_get_mode (fx->window), ==, "welcome");
+
+  g_action_group_activate_action (G_ACTION_GROUP (fx->app), "demo", NULL);
+  g_assert_true (wait_until (org_ready, fx));
+
+  roster_window_set_page (fx->window, "users");
+  g_assert_cmpstr (roster_window_get_page (fx->window), ==, "users");
+  g_assert_cmpuint (roster_user_set_get_n_users (users_of (fx)), ==, DEMO_USERS);
+  g_assert_cmpuint (roster_users_page_get_n_matches (page), ==, DEMO_USERS);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (roster_users_page_get_model (page))),
+                    ==, DEMO_USERS);
+}
+
+static void
+test_filter_count (Fixture       *fx,
+                   gconstpointer  data)
+{
+  RosterUsersPage *page = roster_window_get_users_page (fx->window);
+  GListModel *model;
+  const char *queries[] = { "status:active product:jira", "an", "inactive:>90 -product:jsm",
+                            "type:app", "e" };
+
+  fixture_open_demo (fx);
+  roster_window_set_page (fx->window, "users");
+  model = G_LIST_MODEL (roster_users_page_get_model (page));
+
+  for (guint i = 0; i < G_N_ELEMENTS (queries); i++)
+    {
+      guint expected = brute_force_count (fx, queries[i]);
+
+      roster_window_set_query (fx->window, queries[i]);
+      g_assert_cmpuint (roster_users_page_get_n_matches (page), ==, expected);
+      if (expected > 0)
+        g_assert_cmpuint (g_list_model_get_n_items (model), ==, expected);
+      g_assert_null (roster_users_page_get_query_error (page));
+    }
+
+  /* Nothing matches: the count is 0 but the model never shrinks to 0 rows. */
+  roster_window_set_query (fx->window, "zzzzqqqxx");
+  g_assert_cmpuint (roster_users_page_get_n_matches (page), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (model), >, 0);
+
+  /* A bad term is reported, and the rows stay as they were. */
+  roster_window_set_query (fx->window, "status:frozen");
+  g_assert_nonnull (roster_users_page_get_query_error (page));
+
+  roster_window_set_query (fx->window, "");
+  g_assert_cmpuint (roster_users_page_get_n_matches (page), ==, DEMO_USERS);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, DEMO_USERS);
+}
+
+static void
+test_selection_persists (Fixture       *fx,
+                         gconstpointer  data)
+{
+  RosterUsersPage *page = roster_window_get_users_page (fx->window);
+  RosterUserListModel *model;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  const guint *rows;
+  guint n;
+
+  fixture_open_demo (fx);
+  model = roster_users_page_get_model (page);
+
+  roster_window_set_query (fx->window, "status:active");
+  rows = roster_user_list_model_get_rows (model, &n);
+  g_assert_cmpuint (n, >=, 2);
+  first = g_strdup (roster_user_set_get_account_id (users_of (fx), rows[0]));
+  second = g_strdup (roster_user_set_get_account_id (users_of (fx), rows[1]));
+  roster_users_page_set_selected (page, first, TRUE);
+  roster_users_page_set_selected (page, second, TRUE);
+  g_assert_cmpuint (roster_users_page_get_n_selected (page), ==, 2);
+
+  roster_window_set_query (fx->window, "zzzzqqqxx");
+  roster_window_set_query (fx->window, "status:suspended");
+  roster_window_set_query (fx->window, "");
+  g_assert_true (roster_users_page_is_selected (page, first));
+  g_assert_true (roster_users_page_is_selected (page, second));
+  g_assert_cmpuint (roster_users_page_get_n_selected (page), ==, 2);
+
+  /* Show only selected. */
+  roster_users_page_set_show_only_selected (page, TRUE);
+  g_assert_cmpuint (roster_users_page_get_n_matches (page), ==, 2);
+  roster_users_page_set_show_only_selected (page, FALSE);
+
+  /* Select all matching adds the matches to the selection. */
+  roster_window_set_query (fx->window, "product:jsm");
+  roster_users_page_select_all_matching (page);
+  g_assert_cmpuint (roster_users_page_get_n_selected (page), >=,
+                    roster_users_page_get_n_matches (page));
+  roster_users_page_clear_selection (page);
+  g_assert_cmpuint (roster_users_page_get_n_selected (page), ==, 0);
+}
+
+static guint
+count_overdue_active (Fixture *fx)
+{
+  RosterUserSet *set = users_of (fx);
+  RosterThresholds thresholds;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  guint count = 0;
+
+  roster_context_get_thresholds (roster_application_get_context (fx->app), &thresholds);
+  for (guint i = 0; i < roster_user_set_get_n_users (set); i++)
+    if (roster_user_set_get_status (set, i) == ROSTER_STATUS_ACTIVE &&
+        roster_inactivity_classify (&thresholds, roster_user_set_get_last_active (set, i), now) ==
+          ROSTER_INACTIVITY_OVERDUE)
+      count++;
+  return count;
+}
+
+static void
+test_thresholds (Fixture       *fx,
+                 gconstpointer  data)
+{
+  RosterDashboardPage *dashboard = roster_window_get_dashboard_page (fx->window);
+  RosterSettingsPage *settings = roster_window_get_settings_page (fx->window);
+  RosterStatCard *overdue;
+  guint before, after;
+
+  fixture_open_demo (fx);
+  overdue = roster_dashboard_page_get_card (dashboard, "overdue");
+  before = roster_stat_card_get_value (overdue);
+  g_assert_cmpuint (before, ==, count_overdue_active (fx));
+
+  roster_settings_page_set_thresholds (settings, 20, 30);
+  g_assert_null (roster_settings_page_get_threshold_error (settings));
+  after = roster_stat_card_get_value (overdue);
+  g_assert_cmpuint (after, ==, count_overdue_active (fx));
+  g_assert_cmpuint (after, >, before);
+
+  /* Warning not below overdue: refused inline, nothing applied. */
+  roster_settings_page_set_thresholds (settings, 50, 40);
+  g_assert_nonnull (roster_settings_page_get_threshold_error (settings));
+  g_assert_cmpuint (roster_stat_card_get_value (overdue), ==, after);
+}
+
+typedef struct
+{
+  gboolean done;
+  gssize   n;
+  GError  *error;
+} ExportResult;
+
+static void
+export_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  ExportResult *res = user_data;
+
+  res->n = roster_users_page_export_to_file_finish (ROSTER_USERS_PAGE (object), result, &res->error);
+  res->done = TRUE;
+}
+
+static gboolean
+export_done (gpointer data)
+{
+  return ((ExportResult *) data)->done;
+}
+
+static void
+test_export (Fixture       *fx,
+             gconstpointer  data)
+{
+  RosterUsersPage *page = roster_window_get_users_page (fx->window);
+  g_autofree char *csv_path = g_build_filename (g_get_tmp_dir (), "roster-ui-export.csv", NULL);
+  g_autofree char *json_path = g_build_filename (g_get_tmp_dir (), "roster-ui-export.json", NULL);
+  g_autoptr(GFile) csv = g_file_new_for_path (csv_path);
+  g_autoptr(GFile) json = g_file_new_for_path (json_path);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  ExportResult res = { 0 };
+  guint matches, n_lines = 0;
+  JsonObject *root;
+
+  fixture_open_demo (fx);
+  roster_window_set_query (fx->window, "product:confluence status:active");
+  matches = roster_users_page_get_n_matches (page);
+  g_assert_cmpuint (matches, ==, brute_force_count (fx, "product:confluence status:active"));
+  g_assert_cmpuint (matches, >, 0);
+
+  roster_users_page_export_to_file_async (page, csv, ROSTER_EXPORT_CSV, FALSE, NULL, export_cb, &res);
+  g_assert_true (wait_until (export_done, &res));
+  g_assert_no_error (res.error);
+  g_assert_cmpint (res.n, ==, matches);
+
+  g_assert_true (g_file_get_contents (csv_path, &contents, NULL, &error));
+  g_assert_no_error (error);
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (lines[i][0] != '\0' && lines[i][0] != '#')
+      n_lines++;
+  g_assert_cmpuint (n_lines, ==, matches + 1);  /* + header */
+  g_assert_nonnull (strstr (contents, "product:confluence status:active"));
+
+  /* The selection, as JSON. */
+  roster_users_page_select_all_matching (page);
+  roster_window_set_query (fx->window, "");
+  memset (&res, 0, sizeof res);
+  roster_users_page_export_to_file_async (page, json, ROSTER_EXPORT_JSON, TRUE, NULL, export_cb, &res);
+  g_assert_true (wait_until (export_done, &res));
+  g_assert_no_error (res.error);
+  g_assert_cmpint (res.n, ==, matches);
+  g_assert_true (json_parser_load_from_file (parser, json_path, &error));
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "users")), ==, matches);
+
+  g_unlink (csv_path);
+  g_unlink (json_path);
+}
+
+static void
+key_status_changed_cb (RosterSettingsPage *page,
+                       gboolean           *flag)
+{
+  *flag = TRUE;
+}
+
+static gboolean
+flag_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static void
+test_keyring (Fixture       *fx,
+              gconstpointer  data)
+{
+  RosterSettingsPage *settings = roster_window_get_settings_page (fx->window);
+  RosterContext *ctx;
+  RosterSandbox *sandbox;
+  g_autoptr(GError) error = NULL;
+  char *secret;
+  gboolean changed = FALSE;
+
+  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL &&
+      g_strcmp0 (g_getenv ("ROSTER_REQUIRE_KEYRING"), "1") != 0)
+    {
+      g_test_skip ("No session bus for the keyring");
+      return;
+    }
+
+  fixture_open_demo (fx);
+  ctx = roster_application_get_context (fx->app);
+  sandbox = roster_application_get_sandbox (fx->app);
+  g_signal_connect (settings, "key-status-changed", G_CALLBACK (key_status_changed_cb), &changed);
+
+  roster_settings_page_save_key (settings, roster_sandbox_get_api_key (sandbox));
+  g_assert_true (wait_until (flag_set, &changed));
+  g_assert_nonnull (strstr (roster_settings_page_get_key_status (settings), "Acme"));
+  secret = roster_credentials_lookup_sync (roster_context_get_credentials (ctx),
+                                           ROSTER_SECRET_ADMIN_API_KEY,
+                                           roster_context_get_org_id (ctx), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (secret, ==, roster_sandbox_get_api_key (sandbox));
+  roster_credentials_free_secret (secret);
+
+  changed = FALSE;
+  roster_settings_page_delete_key (settings);
+  g_assert_true (wait_until (flag_set, &changed));
+  secret = roster_credentials_lookup_sync (roster_context_get_credentials (ctx),
+                                           ROSTER_SECRET_ADMIN_API_KEY,
+                                           roster_context_get_org_id (ctx), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (secret);
+  g_signal_handlers_disconnect_by_func (settings, key_status_changed_cb, &changed);
+}
+
+/* GTK's own spinner icon is an SVG: without the gdk-pixbuf SVG loader
+ * (librsvg2-common) it only warns, and that is not what is tested here. */
+static gboolean
+fatal_log_cb (const char     *log_domain,
+              GLogLevelFlags  log_level,
+              const char     *message,
+              gpointer        user_data)
+{
+  return !(log_level & G_LOG_LEVEL_WARNING && g_strcmp0 (log_domain, "Gtk") == 0 &&
+           strstr (message, "Failed to load icon") != NULL);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      if (g_strcmp0 (g_getenv ("ROSTER_REQUIRE_DISPLAY"), "1") == 0)
+        {
+          g_printerr ("No display, and ROSTER_REQUIRE_DISPLAY=1\n");
+          return 1;
+        }
+      g_print ("1..0 # SKIP no display\n");
+      return 0;
+    }
+
+  /* Without a bus GTK warns about the accessibility bus, which is fatal here. */
+  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL)
+    g_setenv ("GTK_A11Y", "none", TRUE);
+  g_setenv ("GSK_RENDERER", "cairo", FALSE);
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+
+  system_data_dirs = g_strdup (g_getenv ("XDG_DATA_DIRS") ? g_getenv ("XDG_DATA_DIRS")
+                                                           : "/usr/local/share:/usr/share");
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_test_log_set_fatal_handler (fatal_log_cb, NULL);
+  gtk_init ();
+  adw_init ();
+
+  g_test_add ("/roster/ui/welcome-then-demo", Fixture, NULL, fixture_setup, test_welcome_then_demo,
+              fixture_teardown);
+  g_test_add ("/roster/ui/filter-count", Fixture, NULL, fixture_setup, test_filter_count,
+              fixture_teardown);
+  g_test_add ("/roster/ui/selection-persists", Fixture, NULL, fixture_setup,
+              test_selection_persists, fixture_teardown);
+  g_test_add ("/roster/ui/thresholds", Fixture, NULL, fixture_setup, test_thresholds,
+              fixture_teardown);
+  g_test_add ("/roster/ui/export", Fixture, NULL, fixture_setup, test_export, fixture_teardown);
+  g_test_add ("/roster/ui/keyring", Fixture, NULL, fixture_setup, test_keyring, fixture_teardown);
+
+  return g_test_run ();
+}
