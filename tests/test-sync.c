@@ -179,6 +179,7 @@ test_sync_failure_keeps_cache (Fixture       *f,
 
   g_assert_false (run_sync (f, &error));
   g_assert_error (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE);
+  g_clear_error (&error);
   roster_sandbox_set_fault_rate (f->sandbox, ROSTER_SANDBOX_FAULT_NONE, NULL, 0);
 
   /* The window still shows the old cache, and so does a fresh load. */

@@ -346,8 +346,12 @@ open_org_cb (GObject      *object,
     }
 
   od->org_name = g_strdup (roster_org_get_name (org));
-  roster_admin_api_list_directories_async (od->api, od->org_id, g_task_get_cancellable (task),
-                                           open_directories_cb, g_steal_pointer (&task));
+  {
+    GCancellable *cancellable = g_task_get_cancellable (task);
+
+    roster_admin_api_list_directories_async (od->api, od->org_id, cancellable,
+                                             open_directories_cb, g_steal_pointer (&task));
+  }
 }
 
 static void
@@ -365,8 +369,12 @@ open_store_cb (GObject      *object,
       return;
     }
 
-  roster_admin_api_get_org_async (od->api, od->org_id, g_task_get_cancellable (task),
-                                  open_org_cb, g_steal_pointer (&task));
+  {
+    GCancellable *cancellable = g_task_get_cancellable (task);
+
+    roster_admin_api_get_org_async (od->api, od->org_id, cancellable,
+                                    open_org_cb, g_steal_pointer (&task));
+  }
 }
 
 static void
@@ -674,8 +682,12 @@ sync_run_cb (GObject      *object,
       g_clear_error (&error);
     }
 
-  roster_store_load_users_async (self->store, g_task_get_cancellable (task),
-                                 sync_load_users_cb, g_steal_pointer (&task));
+  {
+    GCancellable *cancellable = g_task_get_cancellable (task);
+
+    roster_store_load_users_async (self->store, cancellable,
+                                   sync_load_users_cb, g_steal_pointer (&task));
+  }
 }
 
 void

@@ -1,0 +1,185 @@
+/* bench-sync.c — sync of a large sandbox org against a raw fetch of the same pages.
+ *
+ *   bench-sync [--users N] [--rounds R]
+ *
+ * The raw fetch walks the same users search pages with the same client, taking
+ * only the cursor from each body (no JSON parse, no store). The sync does
+ * everything: parse, stage in SQLite, swap, reload the user set. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "roster-admin-api.h"
+#include "roster-context.h"
+#include "roster-sandbox.h"
+#include "roster-sync.h"
+
+typedef struct
+{
+  gboolean done;
+  gboolean ok;
+  GError  *error;
+  char    *cursor;
+  guint    pages;
+  guint64  bytes;
+} Waiter;
+
+static void
+wait_for (Waiter *w)
+{
+  while (!w->done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+page_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Waiter *w = user_data;
+  g_autoptr(RosterHttpResponse) response = NULL;
+  gsize length;
+  const char *data;
+
+  response = roster_admin_api_search_users_page_finish (ROSTER_ADMIN_API (object), result, &w->error);
+  g_clear_pointer (&w->cursor, g_free);
+  if (response != NULL)
+    {
+      data = g_bytes_get_data (response->body, &length);
+      w->cursor = roster_sync_peek_next_cursor (data, length);
+      w->bytes += length;
+      w->pages++;
+    }
+  w->done = TRUE;
+}
+
+static double
+raw_fetch (RosterSandbox *sandbox,
+           guint         *out_pages,
+           guint64       *out_bytes)
+{
+  g_autofree char *admin_url = roster_sandbox_dup_admin_url (sandbox);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RosterAdminApi) api = roster_admin_api_new (admin_url, roster_sandbox_get_api_key (sandbox), &error);
+  Waiter w = { 0 };
+  gint64 start = g_get_monotonic_time ();
+
+  g_assert_no_error (error);
+  do
+    {
+      g_autofree char *cursor = g_steal_pointer (&w.cursor);
+
+      w.done = FALSE;
+      roster_admin_api_search_users_page_async (api, roster_sandbox_get_org_id (sandbox),
+                                                roster_sandbox_get_directory_id (sandbox),
+                                                NULL, cursor, 100, ROSTER_HTTP_FLAGS_RAW,
+                                                NULL, page_cb, &w);
+      wait_for (&w);
+      g_assert_no_error (w.error);
+    }
+  while (w.cursor != NULL);
+
+  *out_pages = w.pages;
+  *out_bytes = w.bytes;
+  return (g_get_monotonic_time () - start) / 1e6;
+}
+
+static void
+open_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Waiter *w = user_data;
+
+  w->ok = roster_context_open_finish (ROSTER_CONTEXT (object), result, &w->error);
+  w->done = TRUE;
+}
+
+static void
+sync_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Waiter *w = user_data;
+
+  w->ok = roster_context_sync_finish (ROSTER_CONTEXT (object), result, &w->error);
+  w->done = TRUE;
+}
+
+static double
+full_sync (RosterSandbox *sandbox,
+           guint         *out_users)
+{
+  g_autofree char *admin_url = roster_sandbox_dup_admin_url (sandbox);
+  g_autoptr(RosterContext) context = roster_context_new (NULL);
+  Waiter w = { 0 };
+  gint64 start;
+
+  roster_context_open_async (context, admin_url, roster_sandbox_get_org_id (sandbox),
+                             roster_sandbox_get_api_key (sandbox), NULL, open_cb, &w);
+  wait_for (&w);
+  g_assert_no_error (w.error);
+
+  memset (&w, 0, sizeof w);
+  start = g_get_monotonic_time ();
+  roster_context_sync_async (context, NULL, sync_cb, &w);
+  wait_for (&w);
+  g_assert_no_error (w.error);
+
+  *out_users = roster_user_set_get_n_users (roster_context_get_users (context));
+  return (g_get_monotonic_time () - start) / 1e6;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GOptionContext) option_context = g_option_context_new ("— sync benchmark");
+  g_autoptr(RosterSandbox) sandbox = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_dir = NULL;
+  RosterSandboxOptions options = { 100000, 7, 0 };
+  int users = 100000;
+  int rounds = 3;
+  double best_raw = G_MAXDOUBLE, best_sync = G_MAXDOUBLE;
+  const GOptionEntry entries[] = {
+    { "users", 0, 0, G_OPTION_ARG_INT, &users, "Users in the sandbox org", "N" },
+    { "rounds", 0, 0, G_OPTION_ARG_INT, &rounds, "Rounds of each measurement", "R" },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (option_context, entries, NULL);
+  if (!g_option_context_parse (option_context, &argc, &argv, &error))
+    g_error ("%s", error->message);
+
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  data_dir = g_dir_make_tmp ("roster-bench-XXXXXX", NULL);
+  g_setenv ("ROSTER_DATA_DIR", data_dir, TRUE);
+
+  options.n_users = users;
+  sandbox = roster_sandbox_new (&options);
+  if (!roster_sandbox_start (sandbox, 0, &error))
+    g_error ("%s", error->message);
+
+  g_print ("sandbox: %u users\n", roster_sandbox_get_n_users (sandbox));
+
+  for (int r = 0; r < rounds; r++)
+    {
+      guint pages = 0, synced = 0;
+      guint64 bytes = 0;
+      double raw = raw_fetch (sandbox, &pages, &bytes);
+      double sync = full_sync (sandbox, &synced);
+
+      g_assert_cmpuint (synced, ==, roster_sandbox_get_n_users (sandbox));
+      g_print ("round %d: raw fetch %.3f s (%u pages, %.1f MB), sync %.3f s (%u users), ratio %.3f\n",
+               r + 1, raw, pages, bytes / 1e6, sync, synced, sync / raw);
+      best_raw = MIN (best_raw, raw);
+      best_sync = MIN (best_sync, sync);
+    }
+
+  g_print ("best: raw fetch %.3f s, sync %.3f s, ratio %.3f (target ≤ 1.25; sync target < 10 s)\n",
+           best_raw, best_sync, best_sync / best_raw);
+
+  roster_sandbox_stop (sandbox);
+  return 0;
+}
