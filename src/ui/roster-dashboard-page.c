@@ -10,20 +10,9 @@
 #include "roster-dashboard-page.h"
 #include "roster-inactivity.h"
 #include "roster-stat-card.h"
+#include "roster-stats.h"
 
 #define N_ATTENTION  8
-#define SECONDS_PER_DAY 86400
-
-enum { BUCKET_30, BUCKET_60, BUCKET_90, BUCKET_180, BUCKET_MORE, BUCKET_NEVER, N_BUCKETS };
-
-/* The figures shown. TODO: take them from RosterStats once the core has it. */
-typedef struct
-{
-  guint total, active, suspended, billable, warning, overdue, never;
-  guint with_access[ROSTER_N_PRODUCTS];
-  guint active_30[ROSTER_N_PRODUCTS];
-  guint buckets[N_BUCKETS];
-} DashboardStats;
 
 struct _RosterDashboardPage
 {
@@ -51,89 +40,6 @@ struct _RosterDashboardPage
 G_DEFINE_FINAL_TYPE (RosterDashboardPage, roster_dashboard_page, ADW_TYPE_BIN)
 
 static void
-compute_stats (RosterUserSet          *set,
-               const RosterThresholds *thresholds,
-               gint64                  now,
-               DashboardStats         *stats,
-               GArray                 *attention)
-{
-  memset (stats, 0, sizeof *stats);
-  if (set == NULL)
-    return;
-
-  stats->total = roster_user_set_get_n_users (set);
-  for (guint i = 0; i < stats->total; i++)
-    {
-      RosterStatus status = roster_user_set_get_status (set, i);
-      gint64 last = roster_user_set_get_last_active (set, i);
-      int days;
-
-      if (roster_user_set_is_billable (set, i))
-        stats->billable++;
-      for (guint p = 0; p < ROSTER_N_PRODUCTS; p++)
-        {
-          gint64 product_last = roster_user_set_get_product_last_active (set, i, p);
-
-          if (product_last < 0)
-            continue;
-          stats->with_access[p]++;
-          if (product_last > 0 && now - product_last <= 30 * SECONDS_PER_DAY)
-            stats->active_30[p]++;
-        }
-
-      if (status == ROSTER_STATUS_SUSPENDED || status == ROSTER_STATUS_DEACTIVATED)
-        stats->suspended++;
-      if (status != ROSTER_STATUS_ACTIVE)
-        continue;
-
-      stats->active++;
-      switch (roster_inactivity_classify (thresholds, last, now))
-        {
-        case ROSTER_INACTIVITY_WARNING:
-          stats->warning++;
-          g_array_append_val (attention, i);
-          break;
-        case ROSTER_INACTIVITY_OVERDUE:
-          stats->overdue++;
-          g_array_append_val (attention, i);
-          break;
-        case ROSTER_INACTIVITY_NEVER:
-          stats->never++;
-          break;
-        case ROSTER_INACTIVITY_ACTIVE:
-        default:
-          break;
-        }
-
-      days = roster_inactivity_days (last, now);
-      if (days < 0)
-        stats->buckets[BUCKET_NEVER]++;
-      else if (days < 30)
-        stats->buckets[BUCKET_30]++;
-      else if (days < 60)
-        stats->buckets[BUCKET_60]++;
-      else if (days < 90)
-        stats->buckets[BUCKET_90]++;
-      else if (days < 180)
-        stats->buckets[BUCKET_180]++;
-      else
-        stats->buckets[BUCKET_MORE]++;
-    }
-}
-
-static int
-compare_oldest_first (gconstpointer a,
-                      gconstpointer b,
-                      gpointer      user_data)
-{
-  RosterUserSet *set = user_data;
-  gint64 la = roster_user_set_get_last_active (set, *(const guint *) a);
-  gint64 lb = roster_user_set_get_last_active (set, *(const guint *) b);
-
-  return la < lb ? -1 : (la > lb);
-}
-
-static void
 attention_row_activated_cb (RosterDashboardPage *self,
                             GtkListBoxRow       *row)
 {
@@ -148,50 +54,54 @@ rebuild (RosterDashboardPage *self)
 {
   RosterUserSet *set = self->context ? roster_context_get_users (self->context) : NULL;
   RosterThresholds thresholds = { ROSTER_DEFAULT_WARNING_DAYS, ROSTER_DEFAULT_OVERDUE_DAYS };
-  g_autoptr(GArray) attention = g_array_new (FALSE, FALSE, sizeof (guint));
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  DashboardStats stats;
+  RosterStats stats = { 0 };
+  g_autofree guint *attention = NULL;
+  guint n_attention = 0;
   GtkWidget *child;
   const char *product_labels[] = { _("Jira"), _("Jira Service Management"), _("Confluence"), NULL };
   const char *bucket_labels[] = { _("Under 30 days"), _("30–60 days"), _("60–90 days"), _("90–180 days"),
                                   _("180 days or more"), _("Never"), NULL };
-  g_autofree char *warning_label = NULL;
-  guint shown = 0;
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (bucket_labels) == ROSTER_STATS_N_BUCKETS + 1);
 
   if (self->context != NULL)
     roster_context_get_thresholds (self->context, &thresholds);
 
-  compute_stats (set, &thresholds, now, &stats, attention);
+  if (set != NULL)
+    {
+      roster_stats_compute (set, &thresholds, now, &stats);
+      attention = g_new (guint, MAX (roster_user_set_get_n_users (set), 1));
+      n_attention = roster_stats_needs_attention (set, &thresholds, now, attention);
+    }
 
   roster_stat_card_set_value (self->total_card, stats.total);
   roster_stat_card_set_value (self->active_card, stats.active);
-  roster_stat_card_set_value (self->suspended_card, stats.suspended);
+  roster_stat_card_set_value (self->suspended_card, stats.suspended + stats.deactivated);
   roster_stat_card_set_value (self->billable_card, stats.billable);
   roster_stat_card_set_value (self->warning_card, stats.warning);
   roster_stat_card_set_value (self->overdue_card, stats.overdue);
-  roster_stat_card_set_value (self->never_card, stats.never);
+  roster_stat_card_set_value (self->never_card, stats.never_active);
 
-  roster_bar_chart_set_data (self->products_chart, product_labels, stats.with_access, stats.active_30,
-                             ROSTER_N_PRODUCTS, _("With access"), _("Active in the last 30 days"));
-  roster_bar_chart_set_data (self->inactivity_chart, bucket_labels, stats.buckets, NULL, N_BUCKETS,
-                             NULL, NULL);
+  roster_bar_chart_set_data (self->products_chart, product_labels, stats.product_users,
+                             stats.product_active_30d, ROSTER_N_PRODUCTS, _("With access"),
+                             _("Active in the last 30 days"));
+  roster_bar_chart_set_data (self->inactivity_chart, bucket_labels, stats.histogram, NULL,
+                             ROSTER_STATS_N_BUCKETS, NULL, NULL);
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->attention_list))) != NULL)
     gtk_list_box_remove (self->attention_list, child);
 
-  if (set != NULL && attention->len > 0)
-    g_array_sort_with_data (attention, compare_oldest_first, set);
-
-  for (guint i = 0; set != NULL && i < attention->len && shown < N_ATTENTION; i++)
+  for (guint i = 0; i < n_attention && i < N_ATTENTION; i++)
     {
-      guint row = g_array_index (attention, guint, i);
+      guint row = attention[i];
       gint64 last = roster_user_set_get_last_active (set, row);
       int days = roster_inactivity_days (last, now);
+      gboolean overdue = roster_inactivity_classify (&thresholds, last, now) == ROSTER_INACTIVITY_OVERDUE;
       GtkWidget *action_row = adw_action_row_new ();
       GtkWidget *pill = gtk_label_new (NULL);
       const char *email = roster_user_set_get_email (set, row);
       g_autofree char *subtitle = NULL;
-      gboolean overdue = (guint) days >= thresholds.overdue_days;
 
       subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · inactive for %d day",
                                                "%s · inactive for %d days", days),
@@ -211,7 +121,6 @@ rebuild (RosterDashboardPage *self)
       g_object_set_data_full (G_OBJECT (action_row), "account-id",
                               g_strdup (roster_user_set_get_account_id (set, row)), g_free);
       gtk_list_box_append (self->attention_list, action_row);
-      shown++;
     }
 
   gtk_label_set_label (self->org_label,

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "roster-compat.h"
+#include "roster-labels.h"
 #include "roster-user-detail.h"
 
 struct _RosterUserDetail
@@ -75,19 +76,6 @@ clear_rows (RosterUserDetail *self)
     adw_preferences_group_remove (g_ptr_array_index (self->dynamic_rows, i),
                                   g_ptr_array_index (self->dynamic_rows, i + 1));
   g_ptr_array_set_size (self->dynamic_rows, 0);
-}
-
-static const char *
-product_name (RosterProduct product)
-{
-  switch (product)
-    {
-    case ROSTER_PRODUCT_JIRA: return _("Jira");
-    case ROSTER_PRODUCT_JSM: return _("Jira Service Management");
-    case ROSTER_PRODUCT_CONFLUENCE: return _("Confluence");
-    case ROSTER_PRODUCT_OTHER:
-    default: return _("Other product");
-    }
 }
 
 static char *
@@ -162,7 +150,6 @@ roster_user_detail_set_user (RosterUserDetail       *self,
   GPtrArray *products, *groups;
   g_autofree char *uri = NULL;
   g_autofree char *inactive = NULL;
-  static const char *levels[] = { N_("Active"), N_("Warning"), N_("Overdue"), N_("Never active") };
   RosterInactivityLevel level;
 
   g_return_if_fail (ROSTER_IS_USER_DETAIL (self));
@@ -175,12 +162,12 @@ roster_user_detail_set_user (RosterUserDetail       *self,
   adw_preferences_group_set_description (self->identity_group,
                                          roster_user_get_email (user) ? roster_user_get_email (user)
                                                                       : _("Email hidden"));
-  adw_action_row_set_subtitle (self->status_row, roster_status_to_string (roster_user_get_status (user)));
+  adw_action_row_set_subtitle (self->status_row, roster_status_label (roster_user_get_status (user)));
   adw_action_row_set_subtitle (self->type_row,
-                               roster_account_type_to_string (roster_user_get_account_type (user)));
+                               roster_account_type_label (roster_user_get_account_type (user)));
   level = roster_inactivity_classify (thresholds, roster_user_get_last_active (user), now);
   inactive = describe_last_active (roster_user_get_last_active (user), now);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->inactivity_row), _(levels[level]));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->inactivity_row), roster_inactivity_label (level));
   adw_action_row_set_subtitle (self->inactivity_row, inactive);
   /* TODO: protected accounts need the store API for them. */
   adw_action_row_set_subtitle (self->protected_row, "—");
@@ -191,7 +178,7 @@ roster_user_detail_set_user (RosterUserDetail       *self,
       RosterProductAccess *access = g_ptr_array_index (products, i);
       g_autofree char *text = describe_last_active (access->last_active, now);
 
-      add_row (self, self->products_group, product_name (access->product), text);
+      add_row (self, self->products_group, roster_product_label (access->product), text);
     }
   if (products == NULL || products->len == 0)
     add_row (self, self->products_group, _("No product access"), NULL);

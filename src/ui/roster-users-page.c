@@ -10,12 +10,13 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <json-glib/json-glib.h>
 
 #include "roster-application.h"
 #include "roster-compat.h"
 #include "roster-error.h"
+#include "roster-export.h"
 #include "roster-inactivity.h"
+#include "roster-labels.h"
 #include "roster-query.h"
 #include "roster-search-index.h"
 #include "roster-user-detail.h"
@@ -101,49 +102,6 @@ static const char *inactivity_values[] = { NULL, "active", "warning", "overdue",
 static void apply_query (RosterUsersPage *self,
                          gboolean         scroll_to_top);
 
-/* Labels */
-
-static const char *
-status_label (RosterStatus status)
-{
-  switch (status)
-    {
-    case ROSTER_STATUS_ACTIVE: return _("Active");
-    case ROSTER_STATUS_SUSPENDED: return _("Suspended");
-    case ROSTER_STATUS_NOT_INVITED: return _("Not invited");
-    case ROSTER_STATUS_DEACTIVATED: return _("Deactivated");
-    case ROSTER_STATUS_FOR_DELETION: return _("Pending deletion");
-    case ROSTER_STATUS_UNKNOWN:
-    default: return _("Unknown");
-    }
-}
-
-static const char *
-account_type_label (RosterAccountType type)
-{
-  switch (type)
-    {
-    case ROSTER_ACCOUNT_TYPE_ATLASSIAN: return _("Atlassian");
-    case ROSTER_ACCOUNT_TYPE_APP: return _("App");
-    case ROSTER_ACCOUNT_TYPE_CUSTOMER: return _("Customer");
-    case ROSTER_ACCOUNT_TYPE_UNKNOWN:
-    default: return _("Unknown");
-    }
-}
-
-static const char *
-inactivity_label (RosterInactivityLevel level)
-{
-  switch (level)
-    {
-    case ROSTER_INACTIVITY_ACTIVE: return _("Active");
-    case ROSTER_INACTIVITY_WARNING: return _("Warning");
-    case ROSTER_INACTIVITY_OVERDUE: return _("Overdue");
-    case ROSTER_INACTIVITY_NEVER:
-    default: return _("Never active");
-    }
-}
-
 static char *
 format_last_active (gint64 last,
                     gint64 now)
@@ -203,7 +161,7 @@ update_status_cell (RosterUsersPage *self,
   RosterUserSet *set = roster_user_slot_get_set (slot);
 
   gtk_inscription_set_text (GTK_INSCRIPTION (child),
-                            status_label (roster_user_set_get_status (set, roster_user_slot_get_row (slot))));
+                            roster_status_label (roster_user_set_get_status (set, roster_user_slot_get_row (slot))));
 }
 
 static void
@@ -214,7 +172,7 @@ update_type_cell (RosterUsersPage *self,
   RosterUserSet *set = roster_user_slot_get_set (slot);
 
   gtk_inscription_set_text (GTK_INSCRIPTION (child),
-                            account_type_label (roster_user_set_get_account_type (set, roster_user_slot_get_row (slot))));
+                            roster_account_type_label (roster_user_set_get_account_type (set, roster_user_slot_get_row (slot))));
 }
 
 static void
@@ -255,7 +213,7 @@ update_inactivity_cell (RosterUsersPage *self,
   level = roster_inactivity_classify (&self->thresholds,
                                       roster_user_set_get_last_active (set, roster_user_slot_get_row (slot)),
                                       self->now);
-  gtk_label_set_label (GTK_LABEL (child), inactivity_label (level));
+  gtk_label_set_label (GTK_LABEL (child), roster_inactivity_label (level));
   for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
     {
       if (i == level)
@@ -910,18 +868,20 @@ context_thresholds_changed_cb (RosterUsersPage *self)
   roster_user_list_model_refresh (self->model);
 }
 
-/* Export */
+/* Export: the rows are written by the core's writer (roster-export.h) in a worker
+ * thread; the file is opened and closed asynchronously around it. */
 
 typedef struct
 {
-  RosterUserSet    *set;
-  guint            *rows;
-  guint             n_rows;
-  GFile            *file;
-  char             *query;
-  RosterExportKind  kind;
-  RosterThresholds  thresholds;
-  gint64            now;
+  RosterUserSet      *set;
+  guint              *rows;
+  guint               n_rows;
+  char               *query;
+  char               *org;
+  RosterExportFormat  format;
+  RosterThresholds    thresholds;
+  gint64              now;
+  GFileOutputStream  *stream;
 } ExportData;
 
 static void
@@ -929,165 +889,82 @@ export_data_free (ExportData *data)
 {
   g_clear_pointer (&data->set, roster_user_set_unref);
   g_clear_pointer (&data->rows, g_free);
-  g_clear_object (&data->file);
   g_clear_pointer (&data->query, g_free);
+  g_clear_pointer (&data->org, g_free);
+  g_clear_object (&data->stream);
   g_free (data);
 }
 
 static void
-csv_append_field (GString    *out,
-                  const char *value)
+export_closed_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
-  gboolean formula;
+  g_autoptr(GTask) task = user_data;
+  ExportData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
 
-  if (value == NULL)
-    value = "";
-  /* Spreadsheet formula injection: a leading = + - @ tab or CR is neutralised. */
-  formula = strchr ("=+-@\t\r", value[0]) != NULL && value[0] != '\0';
-  g_string_append_c (out, '"');
-  if (formula)
-    g_string_append_c (out, '\'');
-  for (const char *p = value; *p; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (out, '"');
-      g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
-}
-
-static char *
-format_iso (gint64 unix_time)
-{
-  g_autoptr(GDateTime) dt = NULL;
-
-  if (unix_time <= 0)
-    return NULL;
-  dt = g_date_time_new_from_unix_utc (unix_time);
-  return dt ? g_date_time_format_iso8601 (dt) : NULL;
-}
-
-static char *
-products_string (RosterUserSet *set,
-                 guint          row)
-{
-  guint products = roster_user_set_get_products (set, row);
-  g_autoptr(GString) out = g_string_new (NULL);
-
-  for (guint p = 0; p < ROSTER_N_PRODUCTS; p++)
-    if (products & (1u << p))
-      {
-        if (out->len > 0)
-          g_string_append_c (out, ';');
-        g_string_append (out, roster_product_to_string (p));
-      }
-  return g_string_free (g_steal_pointer (&out), FALSE);
+  if (!g_output_stream_close_finish (G_OUTPUT_STREAM (object), result, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_int (task, data->n_rows);
 }
 
 static void
-export_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
+export_written_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
 {
-  ExportData *data = task_data;
-  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GTask) task = user_data;
+  ExportData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
-  if (data->kind == ROSTER_EXPORT_CSV)
+  if (!roster_export_users_finish (result, &error))
     {
-      g_string_append (out, "# query: ");
-      g_string_append (out, data->query);
-      g_string_append (out, "\naccount_id,name,email,status,account_type,products,last_active,days_inactive,inactivity\n");
-    }
-  else
-    {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonGenerator) generator = json_generator_new ();
-      g_autoptr(JsonNode) root = NULL;
-      g_autofree char *exported = format_iso (data->now);
+      /* Do not leave a half-written file in place of the old one. */
+      g_autoptr(GCancellable) abort = g_cancellable_new ();
 
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "metadata");
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "query");
-      json_builder_add_string_value (builder, data->query);
-      json_builder_set_member_name (builder, "exported_at");
-      json_builder_add_string_value (builder, exported);
-      json_builder_set_member_name (builder, "count");
-      json_builder_add_int_value (builder, data->n_rows);
-      json_builder_end_object (builder);
-      json_builder_set_member_name (builder, "users");
-      json_builder_begin_array (builder);
-      for (guint i = 0; i < data->n_rows; i++)
-        {
-          g_autoptr(RosterUser) user = NULL;
-
-          if (g_cancellable_is_cancelled (cancellable))
-            break;
-          user = roster_user_set_dup_user (data->set, data->rows[i]);
-          roster_user_to_json (user, builder, data->now, data->thresholds.warning_days,
-                               data->thresholds.overdue_days);
-        }
-      json_builder_end_array (builder);
-      json_builder_end_object (builder);
-      root = json_builder_get_root (builder);
-      json_generator_set_root (generator, root);
-      json_generator_set_pretty (generator, TRUE);
-      json_generator_to_gstring (generator, out);
-      g_string_append_c (out, '\n');
+      g_cancellable_cancel (abort);
+      g_output_stream_close (G_OUTPUT_STREAM (data->stream), abort, NULL);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
     }
 
-  for (guint i = 0; data->kind == ROSTER_EXPORT_CSV && i < data->n_rows; i++)
-    {
-      guint row = data->rows[i];
-      gint64 last = roster_user_set_get_last_active (data->set, row);
-      g_autofree char *products = products_string (data->set, row);
-      g_autofree char *iso = format_iso (last);
-      g_autofree char *days = NULL;
-      int d = roster_inactivity_days (last, data->now);
+  g_output_stream_close_async (G_OUTPUT_STREAM (data->stream), G_PRIORITY_DEFAULT,
+                               g_task_get_cancellable (task), export_closed_cb,
+                               g_object_ref (task));
+}
 
-      if (d >= 0)
-        days = g_strdup_printf ("%d", d);
-      csv_append_field (out, roster_user_set_get_account_id (data->set, row));
-      g_string_append_c (out, ',');
-      csv_append_field (out, roster_user_set_get_name (data->set, row));
-      g_string_append_c (out, ',');
-      csv_append_field (out, roster_user_set_get_email (data->set, row));
-      g_string_append_c (out, ',');
-      csv_append_field (out, roster_status_to_string (roster_user_set_get_status (data->set, row)));
-      g_string_append_c (out, ',');
-      csv_append_field (out, roster_account_type_to_string (roster_user_set_get_account_type (data->set, row)));
-      g_string_append_c (out, ',');
-      csv_append_field (out, products);
-      g_string_append_c (out, ',');
-      csv_append_field (out, iso);
-      g_string_append_c (out, ',');
-      csv_append_field (out, days);
-      g_string_append_c (out, ',');
-      csv_append_field (out, roster_inactivity_to_string (
-          roster_inactivity_classify (&data->thresholds, last, data->now)));
-      g_string_append_c (out, '\n');
-    }
+static void
+export_opened_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ExportData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  RosterExportMeta meta = { 0 };
 
-  if (g_task_return_error_if_cancelled (task))
-    return;
-
-  if (!g_file_replace_contents (data->file, out->str, out->len, NULL, FALSE,
-                                G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
-                                NULL, cancellable, &error))
+  data->stream = g_file_replace_finish (G_FILE (object), result, &error);
+  if (data->stream == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
-  g_task_return_int (task, data->n_rows);
+  meta.query = data->query;
+  meta.org = data->org;
+  meta.exported_at = data->now;
+  roster_export_users_async (G_OUTPUT_STREAM (data->stream), data->format, data->set,
+                             data->rows, data->n_rows, NULL, &meta, &data->thresholds,
+                             data->now, g_task_get_cancellable (task), export_written_cb,
+                             g_object_ref (task));
 }
 
 void
 roster_users_page_export_to_file_async (RosterUsersPage     *self,
                                         GFile               *file,
-                                        RosterExportKind     kind,
+                                        RosterExportFormat   format,
                                         gboolean             selection_only,
                                         GCancellable        *cancellable,
                                         GAsyncReadyCallback  callback,
@@ -1111,11 +988,12 @@ roster_users_page_export_to_file_async (RosterUsersPage     *self,
 
   data = g_new0 (ExportData, 1);
   data->set = roster_user_set_ref (self->set);
-  data->file = g_object_ref (file);
-  data->kind = kind;
+  data->format = format;
   data->thresholds = self->thresholds;
   data->now = g_get_real_time () / G_USEC_PER_SEC;
   data->query = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  if (self->context != NULL)
+    data->org = g_strdup (roster_context_get_org_name (self->context));
 
   if (selection_only)
     {
@@ -1147,7 +1025,10 @@ roster_users_page_export_to_file_async (RosterUsersPage     *self,
     }
 
   g_task_set_task_data (task, data, (GDestroyNotify) export_data_free);
-  g_task_run_in_thread (task, export_thread);
+  g_file_replace_async (file, NULL, FALSE,
+                        G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
+                        G_PRIORITY_DEFAULT, cancellable, export_opened_cb,
+                        g_object_ref (task));
 }
 
 gssize
@@ -1205,15 +1086,15 @@ export_file_chosen_cb (GObject      *object,
   g_autoptr(RosterUsersPage) self = user_data;
   g_autoptr(GFile) file = NULL;
   g_autofree char *basename = NULL;
-  RosterExportKind kind;
+  RosterExportFormat format;
 
   file = roster_compat_choose_save_file_finish (result, NULL);
   if (file == NULL)
     return;
 
   basename = g_file_get_basename (file);
-  kind = basename && g_str_has_suffix (basename, ".json") ? ROSTER_EXPORT_JSON : ROSTER_EXPORT_CSV;
-  roster_users_page_export_to_file_async (self, file, kind,
+  format = basename && g_str_has_suffix (basename, ".json") ? ROSTER_EXPORT_JSON : ROSTER_EXPORT_CSV;
+  roster_users_page_export_to_file_async (self, file, format,
                                           g_hash_table_size (self->selected) > 0,
                                           NULL, export_done_cb, NULL);
 }

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "roster-context.h"
+#include "roster-export.h"
 #include "roster-user-list-model.h"
 
 G_BEGIN_DECLS
@@ -11,12 +12,6 @@ G_BEGIN_DECLS
 #define ROSTER_TYPE_USERS_PAGE (roster_users_page_get_type ())
 
 G_DECLARE_FINAL_TYPE (RosterUsersPage, roster_users_page, ROSTER, USERS_PAGE, AdwBin)
-
-typedef enum
-{
-  ROSTER_EXPORT_CSV,
-  ROSTER_EXPORT_JSON,
-} RosterExportKind;
 
 void                 roster_users_page_set_context          (RosterUsersPage   *self,
                                                              RosterContext     *context);
@@ -53,7 +48,7 @@ void                 roster_users_page_export               (RosterUsersPage   *
 /* Export without the chooser (tests). Completes with the number of rows written. */
 void                 roster_users_page_export_to_file_async (RosterUsersPage   *self,
                                                              GFile             *file,
-                                                             RosterExportKind   kind,
+                                                             RosterExportFormat format,
                                                              gboolean           selection_only,
                                                              GCancellable      *cancellable,
                                                              GAsyncReadyCallback callback,

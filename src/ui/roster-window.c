@@ -10,6 +10,7 @@
 #include "roster-dashboard-page.h"
 #include "roster-inactivity.h"
 #include "roster-settings-page.h"
+#include "roster-stats.h"
 #include "roster-users-page.h"
 #include "roster-welcome-page.h"
 #include "roster-window.h"
@@ -48,7 +49,8 @@ struct _RosterWindow
   RosterContext        *context;          /* (owned) (nullable) */
   GSignalGroup         *context_signals;  /* (owned) */
   GCancellable         *sync_cancellable; /* (owned) (nullable) */
-  GHashTable           *overdue_before;   /* (owned) (nullable) */
+  RosterUserSet        *users_before;     /* (owned) (nullable) the set before a refresh */
+  gint64                users_before_at;  /* the clock it was classified with */
 
   guint                 auto_refresh_id;
   guint                 narrow_idle_id;
@@ -86,65 +88,44 @@ set_mode (RosterWindow *self,
   update_actions (self);
 }
 
-static GHashTable *
-collect_overdue (RosterContext *context)
-{
-  RosterUserSet *users = roster_context_get_users (context);
-  GHashTable *set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  RosterThresholds thresholds;
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-
-  if (users == NULL)
-    return set;
-
-  roster_context_get_thresholds (context, &thresholds);
-  for (guint i = 0, n = roster_user_set_get_n_users (users); i < n; i++)
-    {
-      gint64 last = roster_user_set_get_last_active (users, i);
-
-      if (roster_user_set_get_status (users, i) != ROSTER_STATUS_ACTIVE)
-        continue;
-      if (roster_inactivity_classify (&thresholds, last, now) == ROSTER_INACTIVITY_OVERDUE)
-        g_hash_table_add (set, g_strdup (roster_user_set_get_account_id (users, i)));
-    }
-
-  return set;
-}
-
 static void
 notify_newly_overdue (RosterWindow *self)
 {
-  g_autoptr(GHashTable) after = NULL;
+  g_autoptr(RosterUserSet) before = g_steal_pointer (&self->users_before);
   g_autoptr(GPtrArray) ids = NULL;
   g_autoptr(GNotification) notification = NULL;
+  g_autofree guint *rows = NULL;
   g_autofree char *title = NULL;
-  GHashTableIter iter;
-  gpointer key;
+  RosterThresholds thresholds;
+  RosterUserSet *users;
+  guint n;
 
-  if (self->overdue_before == NULL || self->context == NULL)
+  if (before == NULL || self->context == NULL)
+    return;
+  users = roster_context_get_users (self->context);
+  if (users == NULL)
     return;
 
-  after = collect_overdue (self->context);
-  ids = g_ptr_array_new ();
-  g_hash_table_iter_init (&iter, after);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    if (!g_hash_table_contains (self->overdue_before, key))
-      g_ptr_array_add (ids, key);
+  roster_context_get_thresholds (self->context, &thresholds);
+  rows = g_new (guint, MAX (roster_user_set_get_n_users (users), 1));
+  n = roster_stats_newly_overdue (users, g_get_real_time () / G_USEC_PER_SEC,
+                                  before, self->users_before_at, &thresholds, rows);
 
-  g_clear_pointer (&self->overdue_before, g_hash_table_unref);
-
-  if (ids->len == 0 ||
+  if (n == 0 ||
       !roster_settings_get_notifications (roster_application_get_settings (self->application)))
     return;
 
   title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u user became overdue",
-                                        "%u users became overdue", ids->len),
-                           ids->len);
+                                        "%u users became overdue", n),
+                           n);
   notification = g_notification_new (title);
   g_notification_set_body (notification,
                            _("They have not used any product for longer than the overdue threshold."));
-  if (ids->len <= MAX_NOTIFIED_IDS)
+  if (n <= MAX_NOTIFIED_IDS)
     {
+      ids = g_ptr_array_sized_new (n + 1);
+      for (guint i = 0; i < n; i++)
+        g_ptr_array_add (ids, (gpointer) roster_user_set_get_account_id (users, rows[i]));
       g_ptr_array_add (ids, NULL);
       g_notification_set_default_action_and_target_value (
           notification, "app.show-accounts",
@@ -180,7 +161,7 @@ sync_cb (GObject      *object,
 
   if (!ok)
     {
-      g_clear_pointer (&self->overdue_before, g_hash_table_unref);
+      g_clear_pointer (&self->users_before, roster_user_set_unref);
       roster_window_show_error (self, error);
       return;
     }
@@ -223,9 +204,12 @@ roster_window_refresh (RosterWindow *self)
     return;
 
   self->sync_cancellable = g_cancellable_new ();
-  g_clear_pointer (&self->overdue_before, g_hash_table_unref);
+  g_clear_pointer (&self->users_before, roster_user_set_unref);
   if (roster_context_get_users (self->context) != NULL)
-    self->overdue_before = collect_overdue (self->context);
+    {
+      self->users_before = roster_user_set_ref (roster_context_get_users (self->context));
+      self->users_before_at = g_get_real_time () / G_USEC_PER_SEC;
+    }
 
   gtk_label_set_label (self->progress_label, _("Refreshing…"));
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
@@ -499,7 +483,7 @@ roster_window_dispose (GObject *object)
   g_clear_object (&self->sync_cancellable);
   g_clear_handle_id (&self->auto_refresh_id, g_source_remove);
   g_clear_handle_id (&self->narrow_idle_id, g_source_remove);
-  g_clear_pointer (&self->overdue_before, g_hash_table_unref);
+  g_clear_pointer (&self->users_before, roster_user_set_unref);
   if (self->context_signals != NULL)
     g_signal_group_set_target (self->context_signals, NULL);
   g_clear_object (&self->context);
