@@ -760,6 +760,23 @@ run_data_new (RosterStoreFunc func,
 /* ------------------------------------------------------------------------- */
 /* Sync staging                                                               */
 
+/* Staging lives in a private temporary database attached as "stage": plain
+ * rowid tables without journal or sync, so appending a page costs almost
+ * nothing and never touches the WAL. The commit copies them, sorted, into
+ * fresh clustered tables of the main database and swaps those in. */
+static const char stage_tables_sql[] =
+  "DROP TABLE IF EXISTS stage.users;"
+  "DROP TABLE IF EXISTS stage.user_products;"
+  "DROP TABLE IF EXISTS stage.user_groups;"
+  "CREATE TABLE stage.users AS SELECT * FROM main.users WHERE 0;"
+  "CREATE TABLE stage.user_products AS SELECT * FROM main.user_products WHERE 0;"
+  "CREATE TABLE stage.user_groups AS SELECT * FROM main.user_groups WHERE 0;";
+
+static const char stage_drop_sql[] =
+  "DROP TABLE IF EXISTS stage.users;"
+  "DROP TABLE IF EXISTS stage.user_products;"
+  "DROP TABLE IF EXISTS stage.user_groups;";
+
 static gboolean
 sync_begin_func (Worker    *w,
                  gpointer   data,
@@ -769,28 +786,31 @@ sync_begin_func (Worker    *w,
   worker_finalize_statements (w);
   w->staging = FALSE;
 
-  if (!_roster_store_exec (w->db, "BEGIN", error))
+  if (sqlite3_db_filename (w->db, "stage") == NULL &&
+      !_roster_store_exec (w->db,
+                           "ATTACH DATABASE '' AS stage;"
+                           "PRAGMA stage.journal_mode = OFF;"
+                           "PRAGMA stage.synchronous = OFF;"
+                           "PRAGMA stage.cache_size = -65536;",
+                           error))
     return FALSE;
-  if (!_roster_store_exec (w->db, staging_sql, error) ||
-      !_roster_store_exec (w->db, "COMMIT", error))
-    {
-      rollback (w->db);
-      return FALSE;
-    }
+
+  if (!_roster_store_exec (w->db, stage_tables_sql, error))
+    return FALSE;
 
   if (!prepare (w->db,
-                "INSERT OR REPLACE INTO users_staging (account_id, name, email, nickname,"
+                "INSERT INTO stage.users (account_id, name, email, nickname,"
                 " account_type, status, account_status, membership_status, claim,"
                 " management_source, added_to_org, is_org_admin, billable, last_active,"
                 " platform_roles) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
                 " ?13, ?14, ?15)",
                 &w->stage_user, error) ||
       !prepare (w->db,
-                "INSERT OR REPLACE INTO user_products_staging (account_id, product_key, product,"
+                "INSERT INTO stage.user_products (account_id, product_key, product,"
                 " resource_id, last_active) VALUES (?1, ?2, ?3, ?4, ?5)",
                 &w->stage_product, error) ||
       !prepare (w->db,
-                "INSERT OR REPLACE INTO user_groups_staging (account_id, group_id, group_name)"
+                "INSERT INTO stage.user_groups (account_id, group_id, group_name)"
                 " VALUES (?1, ?2, ?3)",
                 &w->stage_group, error))
     {
@@ -930,12 +950,25 @@ sync_commit_func (Worker    *w,
       return FALSE;
     }
 
-  /* Statements on the staging tables must be gone before they are renamed. */
+  /* Statements on the staging tables must be gone before they are dropped. */
   worker_finalize_statements (w);
   w->staging = FALSE;
 
   if (!_roster_store_exec (w->db, "BEGIN IMMEDIATE", error))
     return FALSE;
+
+  /* Later pages win when the API returned an account twice. */
+  if (!_roster_store_exec (w->db, staging_sql, error) ||
+      !_roster_store_exec (w->db,
+                           "INSERT OR REPLACE INTO users_staging"
+                           " SELECT * FROM stage.users ORDER BY account_id, rowid;"
+                           "INSERT OR REPLACE INTO user_products_staging"
+                           " SELECT * FROM stage.user_products"
+                           " ORDER BY account_id, resource_id, rowid;"
+                           "INSERT OR REPLACE INTO user_groups_staging"
+                           " SELECT * FROM stage.user_groups ORDER BY account_id, group_id, rowid;",
+                           error))
+    goto fail;
 
   if (!_roster_store_exec (w->db,
                            "DROP TABLE users;"
@@ -960,11 +993,13 @@ sync_commit_func (Worker    *w,
   if (!_roster_store_exec (w->db, "COMMIT", error))
     goto fail;
 
+  _roster_store_exec (w->db, stage_drop_sql, NULL);
   *out_result = GINT_TO_POINTER (TRUE);
   return TRUE;
 
 fail:
   rollback (w->db);
+  _roster_store_exec (w->db, stage_drop_sql, NULL);
   /* The staging tables may be half renamed only inside the rolled-back
    * transaction; drop whatever is left so the next sync starts clean. */
   _roster_store_exec (w->db,
@@ -985,7 +1020,8 @@ sync_abort_func (Worker    *w,
   w->staging = FALSE;
   rollback (w->db);
 
-  return _roster_store_exec (w->db,
+  return _roster_store_exec (w->db, stage_drop_sql, error) &&
+         _roster_store_exec (w->db,
                              "DROP TABLE IF EXISTS users_staging;"
                              "DROP TABLE IF EXISTS user_products_staging;"
                              "DROP TABLE IF EXISTS user_groups_staging;",

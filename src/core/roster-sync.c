@@ -24,6 +24,9 @@
 #include "roster-user.h"
 
 #define DEFAULT_PAGE_SIZE 100
+/* Pages fetched but not yet staged. Beyond this the next request waits, so a
+ * fast server cannot pile up bodies and parse trees faster than we store them. */
+#define MAX_PAGES_IN_PIPELINE 4
 
 struct _RosterSync
 {
@@ -57,6 +60,8 @@ typedef struct
   guint         n_pages;
   guint         n_users;
   guint         total;
+  guint         in_pipeline;   /* pages fetched and not yet staged */
+  char         *deferred_cursor; /* (owned) (nullable) next fetch held back */
   gboolean      began;
   gboolean      fetching_done;
   gboolean      committing;
@@ -72,6 +77,8 @@ typedef struct
 } PageWork;
 
 static void fetch_page (GTask      *task,
+                        const char *cursor);
+static void fetch_next (GTask      *task,
                         const char *cursor);
 static void maybe_finish (GTask *task);
 
@@ -97,6 +104,7 @@ sync_state_free (gpointer data)
   g_clear_object (&state->caller_cancellable);
   g_clear_object (&state->cancellable);
   g_clear_error (&state->error);
+  g_clear_pointer (&state->deferred_cursor, g_free);
   g_clear_object (&state->self);
   g_free (state);
 }
@@ -268,9 +276,18 @@ stage_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   state->outstanding--;
+  state->in_pipeline--;
 
   if (!roster_store_sync_stage_finish (ROSTER_STORE (object), result, &error))
     fail (task, g_steal_pointer (&error));
+
+  if (state->deferred_cursor != NULL && state->error == NULL &&
+      state->in_pipeline < MAX_PAGES_IN_PIPELINE)
+    {
+      g_autofree char *cursor = g_steal_pointer (&state->deferred_cursor);
+
+      fetch_page (task, cursor);
+    }
 
   maybe_finish (task);
 }
@@ -317,7 +334,7 @@ parse_cb (GObject      *object,
   if (!work->speculated)
     {
       if (work->next_cursor != NULL)
-        fetch_page (task, work->next_cursor);
+        fetch_next (task, work->next_cursor);
       else
         state->fetching_done = TRUE;
     }
@@ -363,10 +380,11 @@ page_cb (GObject      *object,
   data = g_bytes_get_data (work->body, &length);
   work->peeked_cursor = roster_sync_peek_next_cursor (data, length);
 
+  state->in_pipeline++;
   if (work->peeked_cursor != NULL)
     {
       work->speculated = TRUE;
-      fetch_page (task, work->peeked_cursor);
+      fetch_next (task, work->peeked_cursor);
     }
 
   state->outstanding++;
@@ -394,6 +412,23 @@ fetch_page (GTask      *task,
                                             state->cancellable,
                                             page_cb,
                                             g_object_ref (task));
+}
+
+/* Fetches now, or holds the cursor back while the pipeline is full. */
+static void
+fetch_next (GTask      *task,
+            const char *cursor)
+{
+  SyncState *state = g_task_get_task_data (task);
+
+  if (state->in_pipeline >= MAX_PAGES_IN_PIPELINE)
+    {
+      g_assert (state->deferred_cursor == NULL);
+      state->deferred_cursor = g_strdup (cursor);
+      return;
+    }
+
+  fetch_page (task, cursor);
 }
 
 static void
