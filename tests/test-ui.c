@@ -405,6 +405,29 @@ test_keyring (Fixture       *fx,
   g_signal_handlers_disconnect_by_func (settings, key_status_changed_cb, &changed);
 }
 
+static gboolean
+org_details_loaded (gpointer data)
+{
+  return roster_settings_page_get_org_details (data) != NULL;
+}
+
+static void
+test_org_details (Fixture       *fx,
+                  gconstpointer  data)
+{
+  RosterSettingsPage *settings = roster_window_get_settings_page (fx->window);
+  RosterOrgDetails *details;
+
+  fixture_open_demo (fx);
+  g_assert_true (wait_until (org_details_loaded, settings));
+  details = roster_settings_page_get_org_details (settings);
+  g_assert_cmpstr (details->org_id, ==,
+                   roster_context_get_org_id (roster_application_get_context (fx->app)));
+  g_assert_cmpuint (details->n_users, ==, DEMO_USERS);
+  g_assert_cmpuint (details->domains->len, >, 0);
+  g_assert_cmpuint (details->workspaces->len, >, 0);
+}
+
 /* GTK's own spinner icon is an SVG: without the gdk-pixbuf SVG loader
  * (librsvg2-common) it only warns, and that is not what is tested here. */
 static gboolean
@@ -455,6 +478,8 @@ main (int   argc,
               fixture_teardown);
   g_test_add ("/roster/ui/export", Fixture, NULL, fixture_setup, test_export, fixture_teardown);
   g_test_add ("/roster/ui/keyring", Fixture, NULL, fixture_setup, test_keyring, fixture_teardown);
+  g_test_add ("/roster/ui/org-details", Fixture, NULL, fixture_setup, test_org_details,
+              fixture_teardown);
 
   return g_test_run ();
 }

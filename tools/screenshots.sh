@@ -58,7 +58,10 @@ shoot() {
   echo "wrote $outdir/$name.png"
 }
 
-shoot welcome
-shoot dashboard --demo --page=dashboard
-shoot users --demo --page=users
-shoot settings --demo --page=settings
+# ROSTER_SHOTS="settings audit" takes only some of them.
+want() { [ -z "${ROSTER_SHOTS:-}" ] || [[ " $ROSTER_SHOTS " == *" $1 "* ]]; }
+
+want welcome && shoot welcome
+want dashboard && shoot dashboard --demo --page=dashboard
+want users && shoot users --demo --page=users
+want settings && shoot settings --demo --page=settings

@@ -7,6 +7,7 @@
 
 #include "roster-application.h"
 #include "roster-error.h"
+#include "roster-labels.h"
 #include "roster-org.h"
 #include "roster-settings-page.h"
 
@@ -24,8 +25,14 @@ struct _RosterSettingsPage
   GtkButton           *save_button;
   AdwActionRow        *org_name_row;
   AdwActionRow        *org_id_row;
-  AdwActionRow        *directory_row;
   AdwActionRow        *users_row;
+  AdwExpanderRow      *directories_row;
+  AdwExpanderRow      *domains_row;
+  AdwExpanderRow      *workspaces_row;
+  AdwActionRow        *details_status_row;
+  GtkStack            *details_status_stack;
+  GtkSpinner          *details_spinner;
+  GtkButton           *details_retry_button;
   AdwActionRow        *api_url_row;
   GtkSpinButton       *warning_spin;
   GtkSpinButton       *overdue_spin;
@@ -37,6 +44,9 @@ struct _RosterSettingsPage
   RosterContext       *context;       /* (owned) (nullable) */
   GSignalGroup        *context_signals;
   GCancellable        *cancellable;   /* (owned) (nullable) */
+  GCancellable        *details_cancellable; /* (owned) (nullable) */
+  RosterOrgDetails    *details;       /* (owned) (nullable) */
+  GPtrArray           *detail_rows;   /* (owned) (expander, row) pairs added for details */
   char                *threshold_error;
   char                *key_status;
 
@@ -377,31 +387,292 @@ thresholds_changed_cb (RosterSettingsPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->threshold_error_label), FALSE);
 }
 
+/* Organization details */
+
+static void
+add_detail_row (RosterSettingsPage *self,
+                AdwExpanderRow     *expander,
+                const char         *title,
+                const char         *subtitle,
+                const char         *icon_name,
+                const char         *icon_tooltip)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title ? title : "—");
+  if (subtitle != NULL && subtitle[0] != '\0')
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  if (icon_name != NULL)
+    {
+      GtkWidget *icon = gtk_image_new_from_icon_name (icon_name);
+
+      gtk_widget_set_tooltip_text (icon, icon_tooltip);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      icon_tooltip, -1);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), icon);
+    }
+  adw_expander_row_add_row (expander, row);
+  g_ptr_array_add (self->detail_rows, expander);
+  g_ptr_array_add (self->detail_rows, row);
+}
+
+static void
+clear_detail_rows (RosterSettingsPage *self)
+{
+  for (guint i = 0; i + 1 < self->detail_rows->len; i += 2)
+    adw_expander_row_remove (g_ptr_array_index (self->detail_rows, i),
+                             g_ptr_array_index (self->detail_rows, i + 1));
+  g_ptr_array_set_size (self->detail_rows, 0);
+}
+
+static void
+set_details_status (RosterSettingsPage *self,
+                    const char         *title,
+                    const char         *subtitle,
+                    gboolean            error)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->details_status_row), title != NULL);
+  gtk_spinner_set_spinning (self->details_spinner, title != NULL && !error);
+  gtk_widget_set_visible (GTK_WIDGET (self->details_retry_button), error);
+  gtk_stack_set_visible_child_name (self->details_status_stack, error ? "error" : "loading");
+  if (title == NULL)
+    return;
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->details_status_row), title);
+  adw_action_row_set_subtitle (self->details_status_row, subtitle ? subtitle : "");
+}
+
+/* Sums the users/stats object: {"accountStatus":[{"status","count"}],"roles":[{"roleId","count"}]}. */
+static guint64
+stats_count (JsonNode   *stats,
+             const char *array,
+             const char *key,
+             const char *value)
+{
+  JsonObject *object;
+  JsonArray *items;
+
+  if (stats == NULL || !JSON_NODE_HOLDS_OBJECT (stats))
+    return 0;
+  object = json_node_get_object (stats);
+  if (!json_object_has_member (object, array) ||
+      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, array)))
+    return 0;
+  items = json_object_get_array_member (object, array);
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonNode *node = json_array_get_element (items, i);
+      JsonObject *item;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      item = json_node_get_object (node);
+      if (g_strcmp0 (json_object_get_string_member_with_default (item, key, NULL), value) == 0)
+        return json_object_get_int_member_with_default (item, "count", 0);
+    }
+  return 0;
+}
+
 static void
 update_org (RosterSettingsPage *self)
 {
   RosterUserSet *users = self->context ? roster_context_get_users (self->context) : NULL;
-  g_autofree char *count = NULL;
+  RosterOrgDetails *details = self->details;
+  g_autofree char *users_text = NULL;
 
   adw_action_row_set_subtitle (self->org_name_row,
-                               or_dash (self->context ? roster_context_get_org_name (self->context) : NULL));
+                               or_dash (details ? details->org_name
+                                        : self->context ? roster_context_get_org_name (self->context)
+                                        : NULL));
   adw_action_row_set_subtitle (self->org_id_row,
                                or_dash (self->context ? roster_context_get_org_id (self->context) : NULL));
-  adw_action_row_set_subtitle (self->directory_row,
-                               or_dash (self->context ? roster_context_get_directory_id (self->context) : NULL));
   adw_action_row_set_subtitle (self->api_url_row,
                                or_dash (self->context ? roster_context_get_admin_url (self->context) : NULL));
-  if (users != NULL)
-    {
-      guint n = roster_user_set_get_n_users (users);
 
-      count = roster_format_count (n);
-      adw_action_row_set_subtitle (self->users_row, count);
-    }
-  else
+  if (details != NULL)
     {
-      adw_action_row_set_subtitle (self->users_row, "—");
+      g_autofree char *total = roster_format_count (details->n_users);
+      g_autofree char *active = roster_format_count (stats_count (details->stats, "accountStatus", "status", "active"));
+      guint64 admins = stats_count (details->stats, "roles", "roleId", "atlassian/org-admin");
+      g_autofree char *cached = users ? roster_format_count (roster_user_set_get_n_users (users)) : NULL;
+
+      /* Translators: "1,234 in the directory, 1,200 active"; a second line may follow. */
+      users_text = g_strdup_printf (_("%s in the directory, %s active"), total, active);
+      if (admins > 0)
+        {
+          char *with_admins = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s, %u organization admin",
+                                                            "%s, %u organization admins", admins),
+                                               users_text, (guint) admins);
+          g_free (users_text);
+          users_text = with_admins;
+        }
+      if (cached != NULL)
+        {
+          char *with_cache = g_strdup_printf (_("%s\n%s cached on this computer"), users_text, cached);
+          g_free (users_text);
+          users_text = with_cache;
+        }
     }
+  else if (users != NULL)
+    {
+      g_autofree char *cached = roster_format_count (roster_user_set_get_n_users (users));
+
+      users_text = g_strdup_printf (_("%s cached on this computer"), cached);
+    }
+  adw_action_row_set_subtitle (self->users_row, or_dash (users_text));
+
+  clear_detail_rows (self);
+  if (details == NULL)
+    {
+      adw_expander_row_set_subtitle (self->directories_row, "—");
+      adw_expander_row_set_subtitle (self->domains_row, "—");
+      adw_expander_row_set_subtitle (self->workspaces_row, "—");
+      gtk_widget_set_sensitive (GTK_WIDGET (self->directories_row), FALSE);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->domains_row), FALSE);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->workspaces_row), FALSE);
+      return;
+    }
+
+  /* Directories */
+  {
+    g_autofree char *subtitle = NULL;
+
+    for (guint i = 0; details->directories && i < details->directories->len; i++)
+      {
+        RosterDirectory *dir = g_ptr_array_index (details->directories, i);
+
+        add_detail_row (self, self->directories_row, roster_directory_get_name (dir),
+                        roster_directory_get_id (dir), NULL, NULL);
+      }
+    subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u directory", "%u directories",
+                                             details->directories ? details->directories->len : 0),
+                                details->directories ? details->directories->len : 0);
+    adw_expander_row_set_subtitle (self->directories_row, subtitle);
+    gtk_widget_set_sensitive (GTK_WIDGET (self->directories_row),
+                              details->directories && details->directories->len > 0);
+  }
+
+  /* Domains, verified first */
+  {
+    g_autofree char *subtitle = NULL;
+    guint n = details->domains ? details->domains->len : 0;
+    guint verified = 0;
+
+    for (int pass = 0; pass < 2; pass++)
+      for (guint i = 0; i < n; i++)
+        {
+          RosterDomain *domain = g_ptr_array_index (details->domains, i);
+          gboolean is_verified = roster_domain_is_verified (domain);
+          g_autofree char *how = NULL;
+
+          if (is_verified != (pass == 0))
+            continue;
+          if (is_verified)
+            {
+              verified++;
+              how = roster_domain_get_claim_type (domain)
+                      ? g_strdup_printf (_("Verified by %s"), roster_domain_get_claim_type (domain))
+                      : g_strdup (_("Verified"));
+            }
+          else
+            {
+              how = g_strdup_printf (_("Not verified (%s)"),
+                                     or_dash (roster_domain_get_claim_status (domain)));
+            }
+          add_detail_row (self, self->domains_row, roster_domain_get_name (domain), how,
+                          is_verified ? "emblem-ok-symbolic" : "dialog-warning-symbolic",
+                          is_verified ? _("Verified") : _("Not verified"));
+        }
+    /* Translators: "2 verified of 3". */
+    subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u verified of %u domain",
+                                             "%u verified of %u domains", n),
+                                verified, n);
+    adw_expander_row_set_subtitle (self->domains_row, subtitle);
+    gtk_widget_set_sensitive (GTK_WIDGET (self->domains_row), n > 0);
+  }
+
+  /* Workspaces: products with their site */
+  {
+    g_autoptr(GString) summary = g_string_new (NULL);
+    guint n = details->workspaces ? details->workspaces->len : 0;
+
+    for (guint i = 0; i < n; i++)
+      {
+        RosterWorkspace *ws = g_ptr_array_index (details->workspaces, i);
+        RosterProduct product = roster_workspace_get_product (ws);
+        const char *product_name = product == ROSTER_PRODUCT_OTHER
+                                     ? roster_workspace_get_type_key (ws)
+                                     : roster_product_label (product);
+        const char *host = roster_workspace_get_host_url (ws);
+        g_autofree char *subtitle = NULL;
+
+        subtitle = g_strdup_printf ("%s%s%s", or_dash (host),
+                                    roster_workspace_get_status (ws) ? " · " : "",
+                                    roster_workspace_get_status (ws) ? roster_workspace_get_status (ws) : "");
+        add_detail_row (self, self->workspaces_row, product_name ? product_name : roster_workspace_get_name (ws),
+                        subtitle, NULL, NULL);
+        if (product != ROSTER_PRODUCT_OTHER && strstr (summary->str, roster_product_label (product)) == NULL)
+          {
+            if (summary->len > 0)
+              g_string_append (summary, ", ");
+            g_string_append (summary, roster_product_label (product));
+          }
+      }
+    adw_expander_row_set_subtitle (self->workspaces_row, summary->len > 0 ? summary->str : "—");
+    gtk_widget_set_sensitive (GTK_WIDGET (self->workspaces_row), n > 0);
+  }
+}
+
+static void
+load_details_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(RosterSettingsPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  RosterOrgDetails *details;
+
+  details = roster_context_load_org_details_finish (ROSTER_CONTEXT (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->details_cancellable);
+
+  if (details == NULL)
+    {
+      g_autofree char *text = roster_describe_error (error);
+
+      set_details_status (self, _("Organization details could not be loaded"), text, TRUE);
+      return;
+    }
+
+  g_clear_pointer (&self->details, roster_org_details_free);
+  self->details = details;
+  set_details_status (self, NULL, NULL, FALSE);
+  update_org (self);
+}
+
+static void
+load_details (RosterSettingsPage *self)
+{
+  g_cancellable_cancel (self->details_cancellable);
+  g_clear_object (&self->details_cancellable);
+
+  if (self->context == NULL || !roster_context_is_open (self->context))
+    {
+      set_details_status (self, NULL, NULL, FALSE);
+      return;
+    }
+
+  self->details_cancellable = g_cancellable_new ();
+  set_details_status (self, _("Loading organization details…"), NULL, FALSE);
+  roster_context_load_org_details_async (self->context, self->details_cancellable,
+                                         load_details_cb, g_object_ref (self));
+}
+
+static void
+details_retry_clicked_cb (RosterSettingsPage *self)
+{
+  load_details (self);
 }
 
 static void
@@ -424,6 +695,9 @@ roster_settings_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->details_cancellable);
+  g_clear_object (&self->details_cancellable);
+  g_clear_pointer (&self->details, roster_org_details_free);
   if (self->context_signals != NULL)
     g_signal_group_set_target (self->context_signals, NULL);
   g_clear_object (&self->context_signals);
@@ -440,6 +714,7 @@ roster_settings_page_finalize (GObject *object)
 
   g_clear_pointer (&self->threshold_error, g_free);
   g_clear_pointer (&self->key_status, g_free);
+  g_clear_pointer (&self->detail_rows, g_ptr_array_unref);
 
   G_OBJECT_CLASS (roster_settings_page_parent_class)->finalize (object);
 }
@@ -468,8 +743,14 @@ roster_settings_page_class_init (RosterSettingsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RosterSettingsPage, save_button);
   gtk_widget_class_bind_template_child (widget_class, RosterSettingsPage, org_name_row);
   gtk_widget_class_bind_template_child (widget_class, RosterSettingsPage, org_id_row);
-  gtk_widget_class_bind_template_child (widget_class, RosterSettingsPage, directory_row);
   gtk_widget_class_bind_template_child (widget_class, RosterSettingsPage, users_row);
+  gtk_widget_class_bind_template_child (widget_class, RosterSettingsPage, directories_row);
+  gtk_widget_class_bind_template_child (widget_class, RosterSettingsPage, domains_row);
+  gtk_widget_class_bind_template_child (widget_class, RosterSettingsPage, workspaces_row);
+  gtk_widget_class_bind_template_child (widget_class, RosterSettingsPage, details_status_row);
+  gtk_widget_class_bind_template_child (widget_class, RosterSettingsPage, details_status_stack);
+  gtk_widget_class_bind_template_child (widget_class, RosterSettingsPage, details_spinner);
+  gtk_widget_class_bind_template_child (widget_class, RosterSettingsPage, details_retry_button);
   gtk_widget_class_bind_template_child (widget_class, RosterSettingsPage, api_url_row);
   gtk_widget_class_bind_template_child (widget_class, RosterSettingsPage, warning_spin);
   gtk_widget_class_bind_template_child (widget_class, RosterSettingsPage, overdue_spin);
@@ -483,6 +764,7 @@ roster_settings_page_class_init (RosterSettingsPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, delete_key_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, forget_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, thresholds_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, details_retry_clicked_cb);
 }
 
 static void
@@ -491,6 +773,7 @@ roster_settings_page_init (RosterSettingsPage *self)
   GApplication *app = g_application_get_default ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->detail_rows = g_ptr_array_new ();
 
   self->context_signals = g_signal_group_new (ROSTER_TYPE_CONTEXT);
   g_signal_group_connect_object (self->context_signals, "notify::users",
@@ -535,8 +818,22 @@ roster_settings_page_set_context (RosterSettingsPage *self,
   set_key_status (self, context != NULL && roster_context_is_open (context) && !demo);
   gtk_widget_set_sensitive (GTK_WIDGET (self->forget_button), context != NULL);
   set_busy (self, FALSE);
+  if (self->details_cancellable != NULL || self->details == NULL ||
+      g_strcmp0 (self->details->org_id, context ? roster_context_get_org_id (context) : NULL) != 0)
+    {
+      g_clear_pointer (&self->details, roster_org_details_free);
+      load_details (self);
+    }
   update_org (self);
   load_thresholds (self);
+}
+
+RosterOrgDetails *
+roster_settings_page_get_org_details (RosterSettingsPage *self)
+{
+  g_return_val_if_fail (ROSTER_IS_SETTINGS_PAGE (self), NULL);
+
+  return self->details;
 }
 
 void

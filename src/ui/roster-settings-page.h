@@ -25,5 +25,7 @@ void        roster_settings_page_delete_key         (RosterSettingsPage *self);
 /* The text of the key status row; "key-status-changed" is emitted when a save
  * or delete completed. */
 const char *roster_settings_page_get_key_status     (RosterSettingsPage *self);
+/* The organization details once loaded (NULL while loading or after an error). */
+RosterOrgDetails *roster_settings_page_get_org_details (RosterSettingsPage *self);
 
 G_END_DECLS
