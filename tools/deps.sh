@@ -10,7 +10,7 @@ build_pkgs=(
   adwaita-icon-theme fonts-dejavu-core
 )
 test_pkgs=(
-  xvfb xauth dbus gnome-keyring at-spi2-core python3
+  xvfb xauth dbus gnome-keyring at-spi2-core python3 flatpak-builder
 )
 
 want=("${build_pkgs[@]}")
