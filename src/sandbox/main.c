@@ -32,7 +32,7 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   g_autofree char *admin_url = NULL;
   RosterSandboxOptions options = { 0 };
-  gint64 n_users = 2000, seed = 7, port = 0, rate = 0, latency = 0;
+  gint64 n_users = 2000, seed = 7, port = 0, rate = 0, latency = 0, n_customers = 0;
   gint64 t0;
   GOptionEntry entries[] = {
     { "users", 0, 0, G_OPTION_ARG_INT64, &n_users, "Number of users to generate (default 2000)", "N" },
@@ -40,6 +40,7 @@ main (int   argc,
     { "port", 0, 0, G_OPTION_ARG_INT64, &port, "Port on 127.0.0.1 (default: any free port)", "P" },
     { "rate-limit", 0, 0, G_OPTION_ARG_INT64, &rate, "Requests per second before 429 (0 = none)", "R" },
     { "latency", 0, 0, G_OPTION_ARG_INT64, &latency, "Delay before each response", "MS" },
+    { "customers", 0, 0, G_OPTION_ARG_INT64, &n_customers, "JSM customers over all service desks", "N" },
     { NULL }
   };
 
@@ -61,6 +62,7 @@ main (int   argc,
 
   options.n_users = (guint) n_users;
   options.seed = (guint32) seed;
+  options.n_customers = (guint) CLAMP (n_customers, 0, 10000000);
   sandbox = roster_sandbox_new (&options);
 
   t0 = g_get_monotonic_time ();
@@ -78,6 +80,9 @@ main (int   argc,
   g_print ("ORG_ID=%s\n", roster_sandbox_get_org_id (sandbox));
   g_print ("DIRECTORY_ID=%s\n", roster_sandbox_get_directory_id (sandbox));
   g_print ("API_KEY=%s\n", roster_sandbox_get_api_key (sandbox));
+  g_print ("SITE_URL=%s\n", roster_sandbox_get_url (sandbox));
+  g_print ("SITE_EMAIL=%s\n", roster_sandbox_get_site_email (sandbox));
+  g_print ("SITE_TOKEN=%s\n", roster_sandbox_get_site_token (sandbox));
   fflush (stdout);
   g_printerr ("roster-sandbox: %u users ready in %.2f s; Ctrl+C stops it\n",
               roster_sandbox_get_n_users (sandbox),

@@ -267,6 +267,11 @@ struct _RosterSandbox
   char         *url;
   char         *api_key;
   char         *limited_api_key;
+
+  /* Product sites (roster-sandbox-products.c), under `lock`. */
+  struct _SbProducts *products;        /* (owned) (nullable) before start */
+  char         *site_email;
+  char         *site_token;
 };
 
 /* roster-sandbox-admin.c: route one authenticated request; called with `lock` held. */
@@ -295,5 +300,17 @@ void        _sb_respond_errors           (SoupServerMessage *msg,
                                           const char        *title,
                                           const char        *detail);
 GPtrArray  *_sb_parse_query              (const char *query);
+
+/* roster-sandbox-products.c: Jira, JSM and Confluence on the same server. */
+typedef struct _SbProducts SbProducts;
+
+SbProducts *_sb_products_generate        (SbOrg  *org,
+                                          guint32 seed,
+                                          guint   n_customers);
+void        _sb_products_free            (SbProducts *products);
+/* TRUE when the path belongs to a product site (/rest/…, /wiki/…, /ex/…). */
+gboolean    _sb_products_owns_path       (const char *path);
+/* Checks Basic auth and routes; called with `lock` held. */
+void        _sb_products_route           (SbRequest *req);
 
 G_END_DECLS

@@ -519,7 +519,19 @@ process (RosterSandbox      *self,
     }
 
   token = bearer_token (msg);
-  if (token == NULL ||
+  if (_sb_products_owns_path (path))
+    {
+      SbRequest req = { 0 };
+
+      req.self = self;
+      req.msg = msg;
+      req.method = soup_server_message_get_method (msg);
+      req.path = path;
+      req.query = _sb_parse_query (g_uri_get_query (soup_server_message_get_uri (msg)));
+      _sb_products_route (&req);
+      g_ptr_array_unref (req.query);
+    }
+  else if (token == NULL ||
       (g_strcmp0 (token, self->api_key) != 0 && g_strcmp0 (token, self->limited_api_key) != 0))
     {
       respond_unauthorized (msg, path);
@@ -702,6 +714,7 @@ roster_sandbox_finalize (GObject *object)
 {
   RosterSandbox *self = ROSTER_SANDBOX (object);
 
+  g_clear_pointer (&self->products, _sb_products_free);
   g_clear_pointer (&self->org, _sb_org_free);
   g_clear_pointer (&self->queries_by_signature, g_hash_table_unref);
   g_clear_pointer (&self->queries, g_ptr_array_unref);
@@ -716,6 +729,8 @@ roster_sandbox_finalize (GObject *object)
   g_free (self->url);
   g_free (self->api_key);
   g_free (self->limited_api_key);
+  g_free (self->site_email);
+  g_free (self->site_token);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->start_cond);
 
@@ -746,6 +761,7 @@ roster_sandbox_init (RosterSandbox *self)
   self->stop_after = -1;
   self->api_key = make_key ("ATCTT3xFfGN0");
   self->limited_api_key = make_key ("ATCTT3xFfGL1");
+  self->site_token = make_key ("ATATT3xFfGF0");
 }
 
 /* Public API */
@@ -773,15 +789,21 @@ roster_sandbox_start (RosterSandbox  *self,
                       GError        **error)
 {
   SbOrg *org;
+  SbProducts *products;
 
   g_return_val_if_fail (ROSTER_IS_SANDBOX (self), FALSE);
   g_return_val_if_fail (self->thread == NULL, FALSE);
 
   org = _sb_org_generate (self->options.seed, self->options.n_users, self->options.now_unix);
+  products = _sb_products_generate (org, self->options.seed, self->options.n_customers);
 
   g_mutex_lock (&self->lock);
+  g_clear_pointer (&self->products, _sb_products_free);
   g_clear_pointer (&self->org, _sb_org_free);
   self->org = org;
+  self->products = products;
+  g_free (self->site_email);
+  self->site_email = g_strdup_printf ("site-admin@%s", org->domains[0].name);
   self->stopped = FALSE;
   self->start_done = FALSE;
   g_clear_pointer (&self->start_error, g_error_free);

@@ -23,6 +23,9 @@ typedef struct
   /* The current time the generated last-active dates are relative to (unix s);
    * 0 = now. Tests fix it so classifications are stable. */
   gint64  now_unix;
+  /* Distinct JSM customers spread over the service desks; 0 = n_users / 4
+   * (at least 200). The number of desks grows with it, up to 20. */
+  guint   n_customers;
 } RosterSandboxOptions;
 
 typedef enum
@@ -128,5 +131,32 @@ char          *roster_sandbox_dup_user_status    (RosterSandbox  *self,
 GStrv          roster_sandbox_dup_account_ids    (RosterSandbox  *self,
                                                   const char     *kind,
                                                   guint           max);
+
+/* Product sites (Jira /rest/api/3, JSM /rest/servicedeskapi, Confluence /wiki/…) on
+ * the same URL; the gateway forms /ex/jira/{cloudId}/… and /ex/confluence/{cloudId}/…
+ * are accepted too. Basic auth with this email and API token. */
+const char    *roster_sandbox_get_site_email     (RosterSandbox  *self);
+const char    *roster_sandbox_get_site_token     (RosterSandbox  *self);
+
+/* JSM ground truth. Project keys of every desk (readable or not), in desk order. */
+GStrv          roster_sandbox_dup_project_keys   (RosterSandbox  *self);
+/* Whether the site token may read the desk's customers (FALSE → 403). */
+gboolean       roster_sandbox_project_is_readable (RosterSandbox *self,
+                                                  const char     *project_key);
+/* A project's customers: its direct customers ∪ the members of its organizations.
+ * Hash table account id → GStrv of the names of the project's organizations the
+ * customer belongs to, sorted (empty when only direct). */
+GHashTable    *roster_sandbox_dup_project_customers (RosterSandbox *self,
+                                                  const char     *project_key);
+/* The account ids on the desk's own customer list. */
+GStrv          roster_sandbox_dup_project_direct_ids (RosterSandbox *self,
+                                                  const char     *project_key);
+guint          roster_sandbox_get_n_customers    (RosterSandbox  *self);
+
+/* Confluence ground truth: space keys, and the account ids that may read a space
+ * (direct read grants ∪ members of groups with a read grant). */
+GStrv          roster_sandbox_dup_space_keys     (RosterSandbox  *self);
+GStrv          roster_sandbox_dup_space_member_ids (RosterSandbox *self,
+                                                  const char     *space_key);
 
 G_END_DECLS
