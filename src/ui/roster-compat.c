@@ -114,13 +114,15 @@ roster_compat_css_provider_load (GtkCssProvider *provider,
 #endif
 }
 
-void
-roster_compat_show_about (GtkWindow *parent)
+#define ROSTER_WEBSITE "https://github.com/rosterapp/roster"
+#define ROSTER_ISSUE_URL "https://github.com/rosterapp/roster/issues"
+#define ROSTER_ADMIN_API_DOCS "https://developer.atlassian.com/cloud/admin/"
+
+/* The properties AdwAboutWindow (1.2) and AdwAboutDialog (1.5) share. */
+static void
+set_about_properties (GObject *about)
 {
   static const char *developers[] = { "The Roster authors", NULL };
-
-#if ADW_CHECK_VERSION(1, 5, 0)
-  AdwDialog *about = adw_about_dialog_new ();
 
   g_object_set (about,
                 "application-name", _("Roster"),
@@ -128,22 +130,40 @@ roster_compat_show_about (GtkWindow *parent)
                 "version", PACKAGE_VERSION,
                 "developer-name", _("The Roster authors"),
                 "developers", developers,
+                "website", ROSTER_WEBSITE,
+                "issue-url", ROSTER_ISSUE_URL,
                 "license-type", GTK_LICENSE_GPL_3_0,
+                /* Translators: the copyright line of the About window. */
+                "copyright", _("© 2026 The Roster authors"),
                 "comments", _("See and manage who has access to your Atlassian Cloud organization"),
+                /* Translators: replace with your name and e-mail address, one translator a line
+                 * (e.g. "Jane Doe <jane@example.org>"); it is shown in the About window. */
                 "translator-credits", _("translator-credits"),
                 NULL);
+}
+
+void
+roster_compat_show_about (GtkWindow *parent)
+{
+#if ADW_CHECK_VERSION(1, 5, 0)
+  AdwDialog *about = adw_about_dialog_new ();
+
+  set_about_properties (G_OBJECT (about));
+  adw_about_dialog_add_link (ADW_ABOUT_DIALOG (about), _("Atlassian Admin API"),
+                             ROSTER_ADMIN_API_DOCS);
   adw_dialog_present (about, GTK_WIDGET (parent));
 #else
-  adw_show_about_window (parent,
-                         "application-name", _("Roster"),
-                         "application-icon", APP_ID,
-                         "version", PACKAGE_VERSION,
-                         "developer-name", _("The Roster authors"),
-                         "developers", developers,
-                         "license-type", GTK_LICENSE_GPL_3_0,
-                         "comments", _("See and manage who has access to your Atlassian Cloud organization"),
-                         "translator-credits", _("translator-credits"),
-                         NULL);
+  GtkWidget *about = adw_about_window_new ();
+
+  set_about_properties (G_OBJECT (about));
+  adw_about_window_add_link (ADW_ABOUT_WINDOW (about), _("Atlassian Admin API"),
+                             ROSTER_ADMIN_API_DOCS);
+  if (parent != NULL)
+    {
+      gtk_window_set_transient_for (GTK_WINDOW (about), parent);
+      gtk_window_set_modal (GTK_WINDOW (about), TRUE);
+    }
+  gtk_window_present (GTK_WINDOW (about));
 #endif
 }
 
