@@ -16,6 +16,7 @@
 #include "roster-query.h"
 #include "roster-settings-page.h"
 #include "roster-stat-card.h"
+#include "roster-protected-group.h"
 #include "roster-users-page.h"
 #include "roster-window.h"
 
@@ -428,6 +429,126 @@ test_org_details (Fixture       *fx,
   g_assert_cmpuint (details->workspaces->len, >, 0);
 }
 
+typedef struct
+{
+  gboolean done;
+  gboolean ok;
+} SetProtectedResult;
+
+static void
+set_protected_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  SetProtectedResult *res = user_data;
+  g_autoptr(GError) error = NULL;
+
+  res->ok = roster_protected_model_set_protected_finish (ROSTER_PROTECTED_MODEL (object), result, &error);
+  g_assert_no_error (error);
+  res->done = TRUE;
+}
+
+static gboolean
+protected_loaded (gpointer data)
+{
+  return roster_protected_model_is_loaded (data);
+}
+
+static guint
+count_audit (RosterStore *store,
+             const char  *action,
+             const char  *target)
+{
+  RosterAuditFilter filter = { 0 };
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+
+  filter.action = action;
+  filter.text = target;
+  entries = roster_store_audit_list_sync (store, &filter, &error);
+  g_assert_no_error (error);
+  return entries->len;
+}
+
+typedef struct
+{
+  RosterProtectedGroup *group;
+  guint                 n;
+} RowsWait;
+
+static gboolean
+group_has_rows (gpointer data)
+{
+  RowsWait *wait = data;
+
+  return roster_protected_group_get_n_rows (wait->group) == wait->n;
+}
+
+static void
+test_protected (Fixture       *fx,
+                gconstpointer  data)
+{
+  RosterProtectedModel *model = roster_window_get_protected_model (fx->window);
+  RosterProtectedGroup *group =
+    roster_settings_page_get_protected_group (roster_window_get_settings_page (fx->window));
+  RosterUsersPage *page = roster_window_get_users_page (fx->window);
+  RosterContext *ctx;
+  RosterStore *store;
+  g_autoptr(GPtrArray) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) found = NULL;
+  SetProtectedResult res = { 0 };
+  const char *target = NULL;
+  guint n_before;
+
+  fixture_open_demo (fx);
+  ctx = roster_application_get_context (fx->app);
+  store = roster_context_get_store (ctx);
+  g_assert_true (wait_until (protected_loaded, model));
+
+  /* Org admins are protected by default after the sync; the group lists the store. */
+  stored = roster_store_list_protected_sync (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (stored->len, >, 0);
+  /* (the model reloads after the sync that protected them) */
+  g_assert_true (wait_until (group_has_rows, &(RowsWait) { group, stored->len }));
+  n_before = stored->len;
+
+  /* Add through the search of the add popover. */
+  found = roster_protected_group_search (group, "a");
+  g_assert_cmpuint (g_strv_length (found), >, 0);
+  for (guint i = 0; found[i] != NULL && target == NULL; i++)
+    if (!roster_protected_model_contains (model, found[i]))
+      target = found[i];
+  g_assert_nonnull (target);
+
+  roster_protected_model_set_protected_async (model, target, TRUE, NULL, set_protected_cb, &res);
+  g_assert_true (wait_until (flag_set, &res.done));
+  g_assert_true (res.ok);
+  g_assert_true (roster_store_is_protected_sync (store, target, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (roster_protected_group_get_n_rows (group), ==, n_before + 1);
+  g_assert_cmpstr (roster_protected_model_get_reason (model, target), ==,
+                   ROSTER_PROTECTED_REASON_MANUAL);
+
+  /* The detail pane shows it. */
+  roster_users_page_show_account (page, target);
+  g_assert_true (roster_user_detail_get_protected (roster_users_page_get_detail (page)));
+
+  /* Remove. */
+  memset (&res, 0, sizeof res);
+  roster_protected_model_set_protected_async (model, target, FALSE, NULL, set_protected_cb, &res);
+  g_assert_true (wait_until (flag_set, &res.done));
+  g_assert_false (roster_store_is_protected_sync (store, target, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (roster_protected_group_get_n_rows (group), ==, n_before);
+  g_assert_false (roster_user_detail_get_protected (roster_users_page_get_detail (page)));
+
+  /* Both changes are in the audit trail. */
+  g_assert_cmpuint (count_audit (store, "protect.add", target), ==, 1);
+  g_assert_cmpuint (count_audit (store, "protect.remove", target), ==, 1);
+}
+
 /* GTK's own spinner icon is an SVG: without the gdk-pixbuf SVG loader
  * (librsvg2-common) it only warns, and that is not what is tested here. */
 static gboolean
@@ -478,6 +599,8 @@ main (int   argc,
               fixture_teardown);
   g_test_add ("/roster/ui/export", Fixture, NULL, fixture_setup, test_export, fixture_teardown);
   g_test_add ("/roster/ui/keyring", Fixture, NULL, fixture_setup, test_keyring, fixture_teardown);
+  g_test_add ("/roster/ui/protected", Fixture, NULL, fixture_setup, test_protected,
+              fixture_teardown);
   g_test_add ("/roster/ui/org-details", Fixture, NULL, fixture_setup, test_org_details,
               fixture_teardown);
 

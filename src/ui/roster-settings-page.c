@@ -40,6 +40,7 @@ struct _RosterSettingsPage
   GtkSpinButton       *interval_spin;
   GtkSwitch           *notifications_switch;
   GtkButton           *forget_button;
+  RosterProtectedGroup *protected_group;
 
   RosterContext       *context;       /* (owned) (nullable) */
   GSignalGroup        *context_signals;
@@ -758,6 +759,7 @@ roster_settings_page_class_init (RosterSettingsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RosterSettingsPage, interval_spin);
   gtk_widget_class_bind_template_child (widget_class, RosterSettingsPage, notifications_switch);
   gtk_widget_class_bind_template_child (widget_class, RosterSettingsPage, forget_button);
+  gtk_widget_class_bind_template_child (widget_class, RosterSettingsPage, protected_group);
   gtk_widget_class_bind_template_callback (widget_class, key_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, validate_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, save_clicked_cb);
@@ -765,6 +767,8 @@ roster_settings_page_class_init (RosterSettingsPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, forget_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, thresholds_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, details_retry_clicked_cb);
+
+  g_type_ensure (ROSTER_TYPE_PROTECTED_GROUP);
 }
 
 static void
@@ -826,6 +830,14 @@ roster_settings_page_set_context (RosterSettingsPage *self,
     }
   update_org (self);
   load_thresholds (self);
+}
+
+RosterProtectedGroup *
+roster_settings_page_get_protected_group (RosterSettingsPage *self)
+{
+  g_return_val_if_fail (ROSTER_IS_SETTINGS_PAGE (self), NULL);
+
+  return self->protected_group;
 }
 
 RosterOrgDetails *

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "roster-context.h"
+#include "roster-protected-group.h"
 
 G_BEGIN_DECLS
 
@@ -26,6 +27,7 @@ void        roster_settings_page_delete_key         (RosterSettingsPage *self);
  * or delete completed. */
 const char *roster_settings_page_get_key_status     (RosterSettingsPage *self);
 /* The organization details once loaded (NULL while loading or after an error). */
+RosterProtectedGroup *roster_settings_page_get_protected_group (RosterSettingsPage *self);
 RosterOrgDetails *roster_settings_page_get_org_details (RosterSettingsPage *self);
 
 G_END_DECLS

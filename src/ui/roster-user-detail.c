@@ -7,6 +7,7 @@
 
 #include "roster-compat.h"
 #include "roster-labels.h"
+#include "roster-application.h"
 #include "roster-user-detail.h"
 
 struct _RosterUserDetail
@@ -20,11 +21,13 @@ struct _RosterUserDetail
   AdwActionRow        *type_row;
   AdwActionRow        *inactivity_row;
   AdwActionRow        *protected_row;
+  GtkSwitch           *protected_switch;
   AdwPreferencesGroup *products_group;
   AdwPreferencesGroup *groups_group;
   GtkLinkButton       *admin_link;
 
   RosterUser          *user;          /* (owned) (nullable) */
+  RosterProtectedModel *protected_model; /* (owned) (nullable) */
   GPtrArray           *dynamic_rows;  /* (owned) rows added per user: (group, row) pairs */
 };
 
@@ -36,6 +39,9 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+static gboolean protected_state_set_cb (RosterUserDetail *self,
+                                        gboolean          state);
 
 static void
 close_clicked_cb (RosterUserDetail *self)
@@ -97,12 +103,75 @@ describe_last_active (gint64 last,
 }
 
 static void
+update_protected (RosterUserDetail *self)
+{
+  const char *account_id = self->user ? roster_user_get_account_id (self->user) : NULL;
+  const char *reason = NULL;
+  gboolean loaded = self->protected_model != NULL &&
+                    roster_protected_model_is_loaded (self->protected_model);
+
+  if (loaded)
+    reason = roster_protected_model_get_reason (self->protected_model, account_id);
+
+  g_signal_handlers_block_by_func (self->protected_switch, protected_state_set_cb, self);
+  gtk_switch_set_state (self->protected_switch, reason != NULL);
+  gtk_switch_set_active (self->protected_switch, reason != NULL);
+  g_signal_handlers_unblock_by_func (self->protected_switch, protected_state_set_cb, self);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->protected_switch), loaded && account_id != NULL);
+
+  if (!loaded)
+    adw_action_row_set_subtitle (self->protected_row, "—");
+  else if (reason == NULL)
+    adw_action_row_set_subtitle (self->protected_row, _("No: bulk changes can change this account"));
+  else if (g_strcmp0 (reason, ROSTER_PROTECTED_REASON_ORG_ADMIN) == 0)
+    adw_action_row_set_subtitle (self->protected_row, _("Yes, as an organization admin: bulk changes skip it"));
+  else
+    adw_action_row_set_subtitle (self->protected_row, _("Yes, added by you: bulk changes skip it"));
+}
+
+static void
+protected_set_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(RosterUserDetail) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!roster_protected_model_set_protected_finish (ROSTER_PROTECTED_MODEL (object), result, &error))
+    {
+      GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+      g_autofree char *text = roster_describe_error (error);
+
+      if (overlay != NULL)
+        adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
+    }
+  update_protected (self);
+}
+
+static gboolean
+protected_state_set_cb (RosterUserDetail *self,
+                        gboolean          state)
+{
+  if (self->protected_model == NULL || self->user == NULL)
+    return TRUE;
+  /* The switch shows the new state once the store has it (update_protected). */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->protected_switch), FALSE);
+  roster_protected_model_set_protected_async (self->protected_model,
+                                              roster_user_get_account_id (self->user), state,
+                                              NULL, protected_set_cb, g_object_ref (self));
+  return TRUE;
+}
+
+static void
 roster_user_detail_dispose (GObject *object)
 {
   RosterUserDetail *self = ROSTER_USER_DETAIL (object);
 
   g_clear_pointer (&self->dynamic_rows, g_ptr_array_unref);
   g_clear_object (&self->user);
+  if (self->protected_model != NULL)
+    g_signal_handlers_disconnect_by_data (self->protected_model, self);
+  g_clear_object (&self->protected_model);
   gtk_widget_dispose_template (GTK_WIDGET (self), ROSTER_TYPE_USER_DETAIL);
 
   G_OBJECT_CLASS (roster_user_detail_parent_class)->dispose (object);
@@ -126,10 +195,12 @@ roster_user_detail_class_init (RosterUserDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RosterUserDetail, type_row);
   gtk_widget_class_bind_template_child (widget_class, RosterUserDetail, inactivity_row);
   gtk_widget_class_bind_template_child (widget_class, RosterUserDetail, protected_row);
+  gtk_widget_class_bind_template_child (widget_class, RosterUserDetail, protected_switch);
   gtk_widget_class_bind_template_child (widget_class, RosterUserDetail, products_group);
   gtk_widget_class_bind_template_child (widget_class, RosterUserDetail, groups_group);
   gtk_widget_class_bind_template_child (widget_class, RosterUserDetail, admin_link);
   gtk_widget_class_bind_template_callback (widget_class, close_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, protected_state_set_cb);
 }
 
 static void
@@ -169,8 +240,7 @@ roster_user_detail_set_user (RosterUserDetail       *self,
   inactive = describe_last_active (roster_user_get_last_active (user), now);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->inactivity_row), roster_inactivity_label (level));
   adw_action_row_set_subtitle (self->inactivity_row, inactive);
-  /* TODO: protected accounts need the store API for them. */
-  adw_action_row_set_subtitle (self->protected_row, "—");
+  update_protected (self);
 
   products = roster_user_get_products (user);
   for (guint i = 0; products != NULL && i < products->len; i++)
@@ -196,6 +266,31 @@ roster_user_detail_set_user (RosterUserDetail       *self,
   uri = g_strdup_printf ("https://admin.atlassian.com/o/%s/users/%s", org_id ? org_id : "",
                          roster_user_get_account_id (user));
   gtk_link_button_set_uri (self->admin_link, uri);
+}
+
+void
+roster_user_detail_set_protected_model (RosterUserDetail     *self,
+                                        RosterProtectedModel *model)
+{
+  g_return_if_fail (ROSTER_IS_USER_DETAIL (self));
+
+  if (self->protected_model == model)
+    return;
+  if (self->protected_model != NULL)
+    g_signal_handlers_disconnect_by_data (self->protected_model, self);
+  g_set_object (&self->protected_model, model);
+  if (model != NULL)
+    g_signal_connect_object (model, "changed", G_CALLBACK (update_protected), self,
+                             G_CONNECT_SWAPPED);
+  update_protected (self);
+}
+
+gboolean
+roster_user_detail_get_protected (RosterUserDetail *self)
+{
+  g_return_val_if_fail (ROSTER_IS_USER_DETAIL (self), FALSE);
+
+  return gtk_switch_get_active (self->protected_switch);
 }
 
 RosterUser *

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "roster-inactivity.h"
+#include "roster-protected-model.h"
 #include "roster-user.h"
 
 G_BEGIN_DECLS
@@ -17,5 +18,9 @@ void        roster_user_detail_set_user       (RosterUserDetail       *self,
                                                const char             *org_id,
                                                const RosterThresholds *thresholds);
 RosterUser *roster_user_detail_get_user       (RosterUserDetail       *self);
+/* Shows and toggles the protection of the user through the shared model. */
+void        roster_user_detail_set_protected_model (RosterUserDetail   *self,
+                                               RosterProtectedModel   *model);
+gboolean    roster_user_detail_get_protected  (RosterUserDetail       *self);
 
 G_END_DECLS

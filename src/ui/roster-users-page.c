@@ -17,6 +17,7 @@
 #include "roster-export.h"
 #include "roster-inactivity.h"
 #include "roster-labels.h"
+#include "roster-protected-model.h"
 #include "roster-query.h"
 #include "roster-search-index.h"
 #include "roster-user-detail.h"
@@ -71,6 +72,7 @@ struct _RosterUsersPage
 
   /* Owned */
   RosterContext       *context;         /* (nullable) */
+  RosterProtectedModel *protected_model; /* (nullable) */
   GSignalGroup        *context_signals;
   RosterUserSet       *set;             /* (nullable) */
   RosterSearchIndex   *index;           /* (nullable) */
@@ -145,12 +147,19 @@ update_name_cell (RosterUsersPage *self,
 {
   RosterUserSet *set = roster_user_slot_get_set (slot);
   guint row = roster_user_slot_get_row (slot);
-  GtkWidget *name = gtk_widget_get_first_child (child);
-  GtkWidget *email = gtk_widget_get_next_sibling (name);
+  GtkWidget *top = gtk_widget_get_first_child (child);
+  GtkWidget *name = gtk_widget_get_first_child (top);
+  GtkWidget *shield = gtk_widget_get_next_sibling (name);
+  GtkWidget *email = gtk_widget_get_next_sibling (top);
   const char *mail = roster_user_set_get_email (set, row);
+  gboolean protected = self->protected_model != NULL &&
+                       roster_protected_model_contains (self->protected_model,
+                                                        roster_user_set_get_account_id (set, row));
 
   gtk_inscription_set_text (GTK_INSCRIPTION (name), roster_user_set_get_name (set, row));
   gtk_inscription_set_text (GTK_INSCRIPTION (email), mail ? mail : _("Email hidden"));
+  if (gtk_widget_get_visible (shield) != protected)
+    gtk_widget_set_visible (shield, protected);
 }
 
 static void
@@ -278,12 +287,22 @@ cell_setup_cb (GtkSignalListItemFactory *factory,
       {
         GtkWidget *name = new_inscription ("heading");
         GtkWidget *email = new_inscription ("dim-label");
+        GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+        GtkWidget *shield = gtk_image_new_from_icon_name ("security-high-symbolic");
 
         gtk_inscription_set_nat_chars (GTK_INSCRIPTION (name), 24);
         gtk_inscription_set_nat_chars (GTK_INSCRIPTION (email), 30);
+        gtk_widget_set_hexpand (name, TRUE);
+        gtk_widget_set_visible (shield, FALSE);
+        gtk_widget_set_tooltip_text (shield, _("Protected: bulk changes skip this account"));
+        gtk_accessible_update_property (GTK_ACCESSIBLE (shield), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        _("Protected"), -1);
+        gtk_widget_add_css_class (shield, "roster-shield");
+        gtk_box_append (GTK_BOX (top), name);
+        gtk_box_append (GTK_BOX (top), shield);
         child = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
         gtk_widget_add_css_class (child, "roster-name-cell");
-        gtk_box_append (GTK_BOX (child), name);
+        gtk_box_append (GTK_BOX (child), top);
         gtk_box_append (GTK_BOX (child), email);
       }
       break;
@@ -1131,6 +1150,9 @@ roster_users_page_dispose (GObject *object)
     g_signal_group_set_target (self->context_signals, NULL);
   g_clear_object (&self->context_signals);
   g_clear_object (&self->context);
+  if (self->protected_model != NULL)
+    g_signal_handlers_disconnect_by_data (self->protected_model, self);
+  g_clear_object (&self->protected_model);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), ROSTER_TYPE_USERS_PAGE);
 
@@ -1287,6 +1309,39 @@ roster_users_page_set_context (RosterUsersPage *self,
         roster_context_get_thresholds (context, &self->thresholds);
     }
   context_users_changed_cb (self);
+}
+
+static void
+protected_changed_cb (RosterUsersPage *self)
+{
+  /* Only the shield icons change: retarget the live rows in place. */
+  roster_user_list_model_refresh (self->model);
+}
+
+void
+roster_users_page_set_protected_model (RosterUsersPage      *self,
+                                       RosterProtectedModel *model)
+{
+  g_return_if_fail (ROSTER_IS_USERS_PAGE (self));
+
+  if (self->protected_model == model)
+    return;
+  if (self->protected_model != NULL)
+    g_signal_handlers_disconnect_by_data (self->protected_model, self);
+  g_set_object (&self->protected_model, model);
+  if (model != NULL)
+    g_signal_connect_object (model, "changed", G_CALLBACK (protected_changed_cb), self,
+                             G_CONNECT_SWAPPED);
+  roster_user_detail_set_protected_model (self->detail, model);
+  roster_user_list_model_refresh (self->model);
+}
+
+RosterUserDetail *
+roster_users_page_get_detail (RosterUsersPage *self)
+{
+  g_return_val_if_fail (ROSTER_IS_USERS_PAGE (self), NULL);
+
+  return self->detail;
 }
 
 void

@@ -5,6 +5,8 @@
 
 #include "roster-context.h"
 #include "roster-export.h"
+#include "roster-protected-model.h"
+#include "roster-user-detail.h"
 #include "roster-user-list-model.h"
 
 G_BEGIN_DECLS
@@ -16,6 +18,12 @@ G_DECLARE_FINAL_TYPE (RosterUsersPage, roster_users_page, ROSTER, USERS_PAGE, Ad
 void                 roster_users_page_set_context          (RosterUsersPage   *self,
                                                              RosterContext     *context);
 /* Puts text in the search entry and applies it at once (no typing delay). */
+void                 roster_users_page_set_protected_model  (RosterUsersPage   *self,
+                                                             RosterProtectedModel *model);
+RosterUserDetail    *roster_users_page_get_detail           (RosterUsersPage   *self);
+void                 roster_users_page_set_protected_model  (RosterUsersPage   *self,
+                                                             RosterProtectedModel *model);
+RosterUserDetail    *roster_users_page_get_detail           (RosterUsersPage   *self);
 void                 roster_users_page_set_query            (RosterUsersPage   *self,
                                                              const char        *query);
 const char          *roster_users_page_get_query            (RosterUsersPage   *self);

@@ -49,6 +49,7 @@ struct _RosterWindow
   RosterContext        *context;          /* (owned) (nullable) */
   GSignalGroup         *context_signals;  /* (owned) */
   GCancellable         *sync_cancellable; /* (owned) (nullable) */
+  RosterProtectedModel *protected_model;  /* (owned) shared by the pages */
   RosterUserSet        *users_before;     /* (owned) (nullable) the set before a refresh */
   gint64                users_before_at;  /* the clock it was classified with */
 
@@ -168,6 +169,8 @@ sync_cb (GObject      *object,
 
   gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
   roster_dashboard_page_update_refreshed (self->dashboard_page);
+  /* A sync protects new org admins. */
+  roster_protected_model_reload (self->protected_model);
   notify_newly_overdue (self);
   schedule_auto_refresh (self);
 }
@@ -279,6 +282,10 @@ set_context (RosterWindow  *self,
   roster_dashboard_page_set_context (self->dashboard_page, context);
   roster_users_page_set_context (self->users_page, context);
   roster_settings_page_set_context (self->settings_page, context, demo);
+  roster_protected_model_set_context (self->protected_model,
+                                      context != NULL && roster_context_is_open (context) ? context : NULL);
+  roster_protected_group_set_model (roster_settings_page_get_protected_group (self->settings_page),
+                                    self->protected_model, context);
 
   if (context != NULL && roster_context_is_open (context))
     {
@@ -484,6 +491,9 @@ roster_window_dispose (GObject *object)
   g_clear_handle_id (&self->auto_refresh_id, g_source_remove);
   g_clear_handle_id (&self->narrow_idle_id, g_source_remove);
   g_clear_pointer (&self->users_before, roster_user_set_unref);
+  if (self->protected_model != NULL)
+    roster_protected_model_set_context (self->protected_model, NULL);
+  g_clear_object (&self->protected_model);
   if (self->context_signals != NULL)
     g_signal_group_set_target (self->context_signals, NULL);
   g_clear_object (&self->context);
@@ -565,6 +575,8 @@ roster_window_init (RosterWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->protected_model = roster_protected_model_new ();
+  roster_users_page_set_protected_model (self->users_page, self->protected_model);
   self->context_signals = g_signal_group_new (ROSTER_TYPE_CONTEXT);
   g_signal_group_connect_object (self->context_signals, "sync-progress",
                                  G_CALLBACK (context_sync_progress_cb), self, G_CONNECT_SWAPPED);
@@ -748,4 +760,12 @@ roster_window_get_settings_page (RosterWindow *self)
   g_return_val_if_fail (ROSTER_IS_WINDOW (self), NULL);
 
   return self->settings_page;
+}
+
+RosterProtectedModel *
+roster_window_get_protected_model (RosterWindow *self)
+{
+  g_return_val_if_fail (ROSTER_IS_WINDOW (self), NULL);
+
+  return self->protected_model;
 }

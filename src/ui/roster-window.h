@@ -3,6 +3,8 @@
 
 #include <adwaita.h>
 
+#include "roster-protected-model.h"
+
 #include "roster-application.h"
 
 G_BEGIN_DECLS
@@ -42,5 +44,6 @@ const char          *roster_window_get_mode            (RosterWindow      *self)
 RosterUsersPage     *roster_window_get_users_page      (RosterWindow      *self);
 RosterDashboardPage *roster_window_get_dashboard_page  (RosterWindow      *self);
 RosterSettingsPage  *roster_window_get_settings_page   (RosterWindow      *self);
+RosterProtectedModel *roster_window_get_protected_model (RosterWindow     *self);
 
 G_END_DECLS
