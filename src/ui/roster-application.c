@@ -22,6 +22,8 @@ struct _RosterApplication
   RosterSandbox     *sandbox;     /* (owned) (nullable) */
   GCancellable      *cancellable; /* (owned) (nullable) */
   char              *start_page;  /* (owned) (nullable) */
+  char              *start_org;   /* (owned) (nullable) --org */
+  char              *start_url;   /* (owned) (nullable) --admin-url */
 
   guint              demo_n_users;
   gint64             demo_now;
@@ -208,8 +210,11 @@ roster_application_open_org (RosterApplication *self,
     admin_url = ROSTER_DEFAULT_ADMIN_API_URL;
   roster_settings_set_admin_url (self->settings, admin_url);
 
-  roster_context_open_async (self->context, admin_url, org_id, NULL, self->cancellable,
-                             context_open_cb, g_object_ref (self));
+  /* Automation (benchmarks, kiosks): the key may come from the environment, as for
+   * rosterctl; it is never written anywhere. Otherwise the keyring has it. */
+  roster_context_open_async (self->context, admin_url, org_id,
+                             self->start_org != NULL ? g_getenv ("ROSTER_ADMIN_API_KEY") : NULL,
+                             self->cancellable, context_open_cb, g_object_ref (self));
 }
 
 void
@@ -340,6 +345,17 @@ roster_application_handle_local_options (GApplication *app,
       self->start_page = g_strdup (page);
     }
 
+  if (g_variant_dict_lookup (options, "org", "&s", &page))
+    {
+      g_free (self->start_org);
+      self->start_org = g_strdup (page);
+    }
+  if (g_variant_dict_lookup (options, "admin-url", "&s", &page))
+    {
+      g_free (self->start_url);
+      self->start_url = g_strdup (page);
+    }
+
   if (g_variant_dict_lookup (options, "demo-users", "i", &n_users) && n_users > 0)
     self->demo_n_users = n_users;
 
@@ -364,7 +380,8 @@ roster_application_activate (GApplication *app)
     roster_window_set_page (window, self->start_page);
   gtk_window_present (GTK_WINDOW (window));
 
-  org_id = roster_settings_dup_current_org (self->settings);
+  org_id = self->start_org ? g_strdup (self->start_org)
+                           : roster_settings_dup_current_org (self->settings);
 
   if (self->start_demo)
     {
@@ -373,7 +390,8 @@ roster_application_activate (GApplication *app)
     }
   else if (org_id != NULL && org_id[0] != '\0')
     {
-      g_autofree char *admin_url = roster_settings_dup_admin_url (self->settings);
+      g_autofree char *admin_url = self->start_url ? g_strdup (self->start_url)
+                                                   : roster_settings_dup_admin_url (self->settings);
 
       roster_window_show_loading (window);
       roster_application_open_org (self, admin_url, org_id);
@@ -439,6 +457,8 @@ roster_application_finalize (GObject *object)
   RosterApplication *self = ROSTER_APPLICATION (object);
 
   g_clear_pointer (&self->start_page, g_free);
+  g_clear_pointer (&self->start_org, g_free);
+  g_clear_pointer (&self->start_url, g_free);
 
   G_OBJECT_CLASS (roster_application_parent_class)->finalize (object);
 }
@@ -472,6 +492,10 @@ roster_application_init (RosterApplication *self)
       N_("Number of users in the demo organization"), N_("COUNT") },
     { "page", 0, 0, G_OPTION_ARG_STRING, NULL,
       N_("Page to show: dashboard, users, customers or settings"), N_("PAGE") },
+    { "org", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("Open this organization (its key from the keyring, or ROSTER_ADMIN_API_KEY)"), N_("ORG-ID") },
+    { "admin-url", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("Admin API base URL for --org"), N_("URL") },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version"), NULL },
     { NULL }
   };

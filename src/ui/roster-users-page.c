@@ -88,6 +88,7 @@ struct _RosterUsersPage
   RosterThresholds     thresholds;
   gint64               now;
   guint                n_matches;
+  gint64               last_filter_us;
   int                  sort_column;
   int                  probe_hit;
   guint                sort_descending : 1;
@@ -647,6 +648,7 @@ apply_query (RosterUsersPage *self,
   g_autofree guint *rows = NULL;
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
   guint n_users, n;
+  gint64 filter_start;
 
   sync_quick_filters (self, text);
 
@@ -657,6 +659,7 @@ apply_query (RosterUsersPage *self,
       return;
     }
 
+  filter_start = g_get_monotonic_time ();
   query = roster_query_parse (text, &error);
   g_clear_pointer (&self->query_error, g_free);
   if (query == NULL)
@@ -698,6 +701,7 @@ apply_query (RosterUsersPage *self,
     }
 
   self->n_matches = n;
+  self->last_filter_us = g_get_monotonic_time () - filter_start;
   update_count_label (self);
 
   /* Never shrink to 0 rows: that transition is the slowest one on GTK 4.8.
@@ -1334,6 +1338,22 @@ roster_users_page_set_protected_model (RosterUsersPage      *self,
                              G_CONNECT_SWAPPED);
   roster_user_detail_set_protected_model (self->detail, model);
   roster_user_list_model_refresh (self->model);
+}
+
+gint64
+roster_users_page_get_last_filter_time (RosterUsersPage *self)
+{
+  g_return_val_if_fail (ROSTER_IS_USERS_PAGE (self), 0);
+
+  return self->last_filter_us;
+}
+
+gboolean
+roster_users_page_is_index_ready (RosterUsersPage *self)
+{
+  g_return_val_if_fail (ROSTER_IS_USERS_PAGE (self), FALSE);
+
+  return self->index != NULL;
 }
 
 RosterUserDetail *

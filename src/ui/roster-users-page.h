@@ -20,9 +20,17 @@ void                 roster_users_page_set_context          (RosterUsersPage   *
 /* Puts text in the search entry and applies it at once (no typing delay). */
 void                 roster_users_page_set_protected_model  (RosterUsersPage   *self,
                                                              RosterProtectedModel *model);
+/* Microseconds the last query took to parse, filter and order (benchmarks). */
+gint64               roster_users_page_get_last_filter_time (RosterUsersPage   *self);
+/* TRUE once the n-gram search index has been built. */
+gboolean             roster_users_page_is_index_ready       (RosterUsersPage   *self);
 RosterUserDetail    *roster_users_page_get_detail           (RosterUsersPage   *self);
 void                 roster_users_page_set_protected_model  (RosterUsersPage   *self,
                                                              RosterProtectedModel *model);
+/* Microseconds the last query took to parse, filter and order (benchmarks). */
+gint64               roster_users_page_get_last_filter_time (RosterUsersPage   *self);
+/* TRUE once the n-gram search index has been built. */
+gboolean             roster_users_page_is_index_ready       (RosterUsersPage   *self);
 RosterUserDetail    *roster_users_page_get_detail           (RosterUsersPage   *self);
 void                 roster_users_page_set_query            (RosterUsersPage   *self,
                                                              const char        *query);

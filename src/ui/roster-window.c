@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <stdlib.h>
 
 #include "roster-connect-dialog.h"
 #include "roster-customers-page.h"
@@ -302,6 +303,29 @@ set_context (RosterWindow  *self,
     }
 }
 
+/* ROSTER_BENCH=1: print when the first frame showing rows of the list has been
+ * drawn (CLOCK_MONOTONIC µs, comparable with the launching process), then quit. */
+static void
+bench_after_paint_cb (GdkFrameClock *clock,
+                      RosterWindow  *self)
+{
+  GListModel *model = G_LIST_MODEL (roster_users_page_get_model (self->users_page));
+  g_autofree char *status = NULL;
+  const char *hwm = NULL;
+
+  if (g_list_model_get_n_items (model) == 0 ||
+      !gtk_widget_get_mapped (GTK_WIDGET (self->users_page)))
+    return;
+
+  g_signal_handlers_disconnect_by_func (clock, bench_after_paint_cb, self);
+  if (g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    hwm = strstr (status, "VmHWM:");
+  g_print ("roster-bench: first-frame-with-rows monotonic_us=%" G_GINT64_FORMAT " rows=%u vmhwm_kb=%ld\n",
+           g_get_monotonic_time (), g_list_model_get_n_items (model),
+           hwm ? strtol (hwm + 6, NULL, 10) : -1L);
+  g_application_quit (G_APPLICATION (self->application));
+}
+
 static void
 app_org_opened_cb (RosterWindow      *self,
                    RosterApplication *application)
@@ -310,6 +334,14 @@ app_org_opened_cb (RosterWindow      *self,
 
   set_context (self, context);
   set_mode (self, "org");
+
+  if (g_getenv ("ROSTER_BENCH") != NULL && gtk_widget_get_frame_clock (GTK_WIDGET (self)) != NULL)
+    {
+      GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+      g_signal_connect_object (clock, "after-paint", G_CALLBACK (bench_after_paint_cb), self, 0);
+      gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_PAINT);
+    }
 
   if (roster_context_get_users (context) == NULL || roster_context_get_synced_at (context) == 0)
     roster_window_refresh (self);
