@@ -289,6 +289,13 @@ typedef struct
 } ResolveJob;
 
 static void
+unref_nullable_array (gpointer data)
+{
+  if (data != NULL)
+    g_ptr_array_unref (data);
+}
+
+static void
 resolve_job_free (gpointer data)
 {
   ResolveJob *job = data;
@@ -605,8 +612,7 @@ roster_confluence_api_resolve_spaces_async (RosterConfluenceApi *self,
   job = g_new0 (ResolveJob, 1);
   job->keys = g_strdupv ((char **) keys);
   job->accesses = g_ptr_array_new_with_free_func ((GDestroyNotify) roster_space_access_free);
-  job->groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                       (GDestroyNotify) g_ptr_array_unref);
+  job->groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, unref_nullable_array);
   g_task_set_task_data (task, job, resolve_job_free);
 
   _roster_site_fetch_all_async (roster_site_get_confluence_http (self->site), "/wiki/api/v2/spaces",
