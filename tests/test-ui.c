@@ -549,6 +549,48 @@ test_protected (Fixture       *fx,
   g_assert_cmpuint (count_audit (store, "protect.remove", target), ==, 1);
 }
 
+static gboolean
+audit_loaded (gpointer data)
+{
+  return roster_audit_page_get_n_entries (data) >= 0;
+}
+
+static gboolean
+audit_verified (gpointer data)
+{
+  return roster_audit_page_get_verified (data) >= 0;
+}
+
+static void
+test_audit_page (Fixture       *fx,
+                 gconstpointer  data)
+{
+  RosterAuditPage *audit = roster_window_get_audit_page (fx->window);
+  RosterContext *ctx;
+  RosterStore *store;
+  RosterAuditFilter filter = { 0 };
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fixture_open_demo (fx);
+  ctx = roster_application_get_context (fx->app);
+  store = roster_context_get_store (ctx);
+  roster_context_audit (ctx, "test.audit-page", "target-1", "ok", 0, NULL, NULL);
+  roster_context_audit (ctx, "test.audit-page", "target-2", "failed", 500, NULL, NULL);
+
+  roster_window_set_page (fx->window, "audit");
+  entries = roster_store_audit_list_sync (store, &filter, &error);
+  g_assert_no_error (error);
+  roster_audit_page_reload (audit);
+  g_assert_true (wait_until (audit_loaded, audit));
+  g_assert_cmpint (roster_audit_page_get_n_entries (audit), ==, MIN (entries->len, 500));
+  g_assert_cmpint (roster_audit_page_get_n_entries (audit), >=, 2);
+
+  roster_audit_page_verify (audit);
+  g_assert_true (wait_until (audit_verified, audit));
+  g_assert_cmpint (roster_audit_page_get_verified (audit), ==, 1);
+}
+
 /* GTK's own spinner icon is an SVG: without the gdk-pixbuf SVG loader
  * (librsvg2-common) it only warns, and that is not what is tested here. */
 static gboolean
@@ -600,6 +642,8 @@ main (int   argc,
   g_test_add ("/roster/ui/export", Fixture, NULL, fixture_setup, test_export, fixture_teardown);
   g_test_add ("/roster/ui/keyring", Fixture, NULL, fixture_setup, test_keyring, fixture_teardown);
   g_test_add ("/roster/ui/protected", Fixture, NULL, fixture_setup, test_protected,
+              fixture_teardown);
+  g_test_add ("/roster/ui/audit-page", Fixture, NULL, fixture_setup, test_audit_page,
               fixture_teardown);
   g_test_add ("/roster/ui/org-details", Fixture, NULL, fixture_setup, test_org_details,
               fixture_teardown);

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Takes the screenshots in data/screenshots/ from the demo organization under Xvfb:
-# welcome.png, dashboard.png, users.png, settings.png (1280x800, cairo renderer).
+# welcome.png, dashboard.png, users.png, settings.png, audit.png (1280x800, cairo renderer).
 #
 #   tools/screenshots.sh [builddir] [outdir]
 #
@@ -65,3 +65,4 @@ want welcome && shoot welcome
 want dashboard && shoot dashboard --demo --page=dashboard
 want users && shoot users --demo --page=users
 want settings && shoot settings --demo --page=settings
+want audit && shoot audit --demo --page=audit

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <stdlib.h>
 
+#include "roster-audit-page.h"
 #include "roster-connect-dialog.h"
 #include "roster-customers-page.h"
 #include "roster-dashboard-page.h"
@@ -42,6 +43,7 @@ struct _RosterWindow
   RosterDashboardPage  *dashboard_page;
   RosterUsersPage      *users_page;
   RosterCustomersPage  *customers_page;
+  RosterAuditPage      *audit_page;
   RosterSettingsPage   *settings_page;
   AdwViewSwitcherBar   *switcher_bar;
 
@@ -283,6 +285,8 @@ set_context (RosterWindow  *self,
   roster_dashboard_page_set_context (self->dashboard_page, context);
   roster_users_page_set_context (self->users_page, context);
   roster_settings_page_set_context (self->settings_page, context, demo);
+  roster_audit_page_set_context (self->audit_page,
+                                 context != NULL && roster_context_is_open (context) ? context : NULL);
   roster_protected_model_set_context (self->protected_model,
                                       context != NULL && roster_context_is_open (context) ? context : NULL);
   roster_protected_group_set_model (roster_settings_page_get_protected_group (self->settings_page),
@@ -577,6 +581,7 @@ roster_window_class_init (RosterWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RosterWindow, dashboard_page);
   gtk_widget_class_bind_template_child (widget_class, RosterWindow, users_page);
   gtk_widget_class_bind_template_child (widget_class, RosterWindow, customers_page);
+  gtk_widget_class_bind_template_child (widget_class, RosterWindow, audit_page);
   gtk_widget_class_bind_template_child (widget_class, RosterWindow, settings_page);
   gtk_widget_class_bind_template_child (widget_class, RosterWindow, switcher_bar);
   gtk_widget_class_bind_template_callback (widget_class, error_dismiss_cb);
@@ -598,6 +603,7 @@ roster_window_class_init (RosterWindowClass *klass)
   g_type_ensure (ROSTER_TYPE_WELCOME_PAGE);
   g_type_ensure (ROSTER_TYPE_DASHBOARD_PAGE);
   g_type_ensure (ROSTER_TYPE_USERS_PAGE);
+  g_type_ensure (ROSTER_TYPE_AUDIT_PAGE);
   g_type_ensure (ROSTER_TYPE_CUSTOMERS_PAGE);
   g_type_ensure (ROSTER_TYPE_SETTINGS_PAGE);
 }
@@ -800,4 +806,12 @@ roster_window_get_protected_model (RosterWindow *self)
   g_return_val_if_fail (ROSTER_IS_WINDOW (self), NULL);
 
   return self->protected_model;
+}
+
+RosterAuditPage *
+roster_window_get_audit_page (RosterWindow *self)
+{
+  g_return_val_if_fail (ROSTER_IS_WINDOW (self), NULL);
+
+  return self->audit_page;
 }

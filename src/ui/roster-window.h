@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "roster-audit-page.h"
 #include "roster-protected-model.h"
 
 #include "roster-application.h"
@@ -44,6 +45,7 @@ const char          *roster_window_get_mode            (RosterWindow      *self)
 RosterUsersPage     *roster_window_get_users_page      (RosterWindow      *self);
 RosterDashboardPage *roster_window_get_dashboard_page  (RosterWindow      *self);
 RosterSettingsPage  *roster_window_get_settings_page   (RosterWindow      *self);
+RosterAuditPage     *roster_window_get_audit_page      (RosterWindow      *self);
 RosterProtectedModel *roster_window_get_protected_model (RosterWindow     *self);
 
 G_END_DECLS
