@@ -328,6 +328,8 @@ rosterctl_cmd_config (int    argc,
 
   verb = argv[1];
   key = argv[2];
+  if (rosterctl_bulk_config_handles (key) && (g_str_equal (verb, "get") || g_str_equal (verb, "set")))
+    return rosterctl_bulk_config (verb, key, argc > 3 ? argv[3] : NULL);
   if (!g_str_equal (key, "warning-days") && !g_str_equal (key, "overdue-days"))
     return rosterctl_usage_error (_("unknown setting “%s” (expected warning-days or overdue-days)"), key);
 

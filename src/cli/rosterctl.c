@@ -25,7 +25,16 @@ static const RosterctlCommand commands[] = {
   { "org",    N_("Show the organization: name, id, directories, domains, products, user counts"), rosterctl_cmd_org },
   { "sync",   N_("Fetch every user of the organization into the local cache"), rosterctl_cmd_sync },
   { "users",  N_("List cached users, filtered"), rosterctl_cmd_users },
-  { "config", N_("Get or set warning-days and overdue-days"), rosterctl_cmd_config },
+  { "config", N_("Get or set warning-days, overdue-days, bulk-cap and access-group-PRODUCT"), rosterctl_cmd_config },
+  { "suspend",    N_("Suspend directory access of users (billing stops; roles and groups are kept)"), rosterctl_cmd_suspend },
+  { "restore",    N_("Restore suspended directory access"), rosterctl_cmd_restore },
+  { "deactivate", N_("Deactivate managed Atlassian accounts (no login anywhere)"), rosterctl_cmd_deactivate },
+  { "reactivate", N_("Reactivate deactivated managed Atlassian accounts"), rosterctl_cmd_reactivate },
+  { "grant",      N_("Grant product access (--product jira|jsm|confluence)"), rosterctl_cmd_grant },
+  { "revoke",     N_("Remove product access (--product jira|jsm|confluence)"), rosterctl_cmd_revoke },
+  { "protect",    N_("Add, remove or list protected accounts, which bulk actions never touch"), rosterctl_cmd_protect },
+  { "jobs",       N_("List, show, resume or undo bulk jobs"), rosterctl_cmd_jobs },
+  { "audit",      N_("Show, export or verify the audit trail"), rosterctl_cmd_audit },
 };
 
 int
@@ -94,7 +103,7 @@ print_help (void)
   g_print (_("Usage: rosterctl COMMAND [OPTIONS…]\n\n"));
   g_print (_("Commands:\n"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    g_print ("  %-8s %s\n", commands[i].name, _(commands[i].summary));
+    g_print ("  %-10s %s\n", commands[i].name, _(commands[i].summary));
   g_print ("\n");
   g_print (_("Environment: ROSTER_ADMIN_API_URL, ROSTER_ADMIN_API_KEY, ROSTER_ORG_ID,\n"
              "ROSTER_SITE_URL, ROSTER_SITE_EMAIL, ROSTER_SITE_TOKEN, ROSTER_DATA_DIR.\n"));

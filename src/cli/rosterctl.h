@@ -62,4 +62,22 @@ int rosterctl_cmd_sync   (int argc, char **argv);
 int rosterctl_cmd_users  (int argc, char **argv);
 int rosterctl_cmd_config (int argc, char **argv);
 
+/* rosterctl-bulk.c */
+int rosterctl_cmd_suspend    (int argc, char **argv);
+int rosterctl_cmd_restore    (int argc, char **argv);
+int rosterctl_cmd_deactivate (int argc, char **argv);
+int rosterctl_cmd_reactivate (int argc, char **argv);
+int rosterctl_cmd_grant      (int argc, char **argv);
+int rosterctl_cmd_revoke     (int argc, char **argv);
+int rosterctl_cmd_protect    (int argc, char **argv);
+int rosterctl_cmd_jobs       (int argc, char **argv);
+/* `config get|set bulk-cap|access-group-PRODUCT` */
+gboolean rosterctl_bulk_config_handles (const char *key);
+int      rosterctl_bulk_config         (const char *verb,
+                                        const char *key,
+                                        const char *value);
+
+/* rosterctl-audit.c */
+int rosterctl_cmd_audit      (int argc, char **argv);
+
 G_END_DECLS
