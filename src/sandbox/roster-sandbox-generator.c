@@ -35,51 +35,137 @@ typedef struct
 static const Name english_first[] = {
   { "James", "james" }, { "Mary", "mary" }, { "Olivia", "olivia" }, { "Noah", "noah" },
   { "Emma", "emma" }, { "Liam", "liam" }, { "Grace", "grace" }, { "Ethan", "ethan" },
+  { "Sophia", "sophia" }, { "William", "william" }, { "Ava", "ava" }, { "Benjamin", "benjamin" },
+  { "Charlotte", "charlotte" }, { "Lucas", "lucas" }, { "Amelia", "amelia" }, { "Henry", "henry" },
+  { "Harper", "harper" }, { "Jack", "jack" }, { "Evelyn", "evelyn" }, { "Daniel", "daniel" },
+  { "Abigail", "abigail" }, { "Michael", "michael" }, { "Emily", "emily" }, { "Samuel", "samuel" },
+  { "Chloe", "chloe" }, { "Owen", "owen" }, { "Hannah", "hannah" }, { "Isaac", "isaac" },
 };
 static const Name english_last[] = {
   { "Smith", "smith" }, { "Johnson", "johnson" }, { "Brown", "brown" }, { "Taylor", "taylor" },
-  { "Miller", "miller" }, { "O'Connor", "oconnor" }, { "Walker", "walker" },
+  { "Miller", "miller" }, { "O'Connor", "oconnor" }, { "Walker", "walker" }, { "Wilson", "wilson" },
+  { "Anderson", "anderson" }, { "Thomas", "thomas" }, { "Moore", "moore" }, { "Jackson", "jackson" },
+  { "White", "white" }, { "Harris", "harris" }, { "Martin", "martin" }, { "Thompson", "thompson" },
+  { "Robinson", "robinson" }, { "Clark", "clark" }, { "Lewis", "lewis" }, { "Young", "young" },
+  { "Hall", "hall" }, { "Allen", "allen" }, { "King", "king" }, { "Wright", "wright" },
+  { "Scott", "scott" }, { "Green", "green" }, { "Baker", "baker" }, { "Adams", "adams" },
+  { "Nelson", "nelson" }, { "Hill", "hill" }, { "Campbell", "campbell" }, { "Mitchell", "mitchell" },
+  { "MacDonald", "macdonald" }, { "Murphy", "murphy" }, { "Kelly", "kelly" }, { "Bennett", "bennett" },
 };
 static const Name european_first[] = {
   { "Zoë", "zoe" }, { "Łukasz", "lukasz" }, { "José", "jose" }, { "Søren", "soren" },
   { "Ðorđe", "djordje" }, { "François", "francois" }, { "Jürgen", "juergen" },
   { "Åsa", "asa" }, { "Renée", "renee" }, { "Inês", "ines" }, { "Małgorzata", "malgorzata" },
+  { "Matteo", "matteo" }, { "Giulia", "giulia" }, { "Lars", "lars" }, { "Ingrid", "ingrid" },
+  { "Pieter", "pieter" }, { "Anouk", "anouk" }, { "Mikko", "mikko" }, { "Aino", "aino" },
+  { "Tomáš", "tomas" }, { "Zuzana", "zuzana" }, { "Bence", "bence" }, { "Réka", "reka" },
+  { "Andrei", "andrei" }, { "Ioana", "ioana" }, { "Björn", "bjoern" }, { "Chloé", "chloe" },
+  { "Xavier", "xavier" }, { "Leonie", "leonie" }, { "Marta", "marta" }, { "Kristjan", "kristjan" },
 };
 static const Name european_last[] = {
   { "Müller", "mueller" }, { "Nowak", "nowak" }, { "García", "garcia" },
   { "Jørgensen", "jorgensen" }, { "Đoković", "djokovic" }, { "Dvořák", "dvorak" },
   { "Fernández", "fernandez" }, { "Kovačević", "kovacevic" }, { "Lefèvre", "lefevre" },
-  { "Wiśniewska", "wisniewska" },
+  { "Wiśniewska", "wisniewska" }, { "Rossi", "rossi" }, { "Bianchi", "bianchi" },
+  { "Andersson", "andersson" }, { "Nilsson", "nilsson" }, { "de Vries", "devries" },
+  { "Jansen", "jansen" }, { "Virtanen", "virtanen" }, { "Korhonen", "korhonen" },
+  { "Novák", "novak" }, { "Horváth", "horvath" }, { "Popescu", "popescu" },
+  { "Schmidt", "schmidt" }, { "Weiß", "weiss" }, { "Dubois", "dubois" }, { "Moreau", "moreau" },
+  { "Silva", "silva" }, { "Santos", "santos" }, { "Kowalski", "kowalski" }, { "Tamm", "tamm" },
+  { "Hansen", "hansen" }, { "Ó Briain", "obriain" }, { "Martínez", "martinez" },
 };
 static const Name cyrillic_first[] = {
   { "Иван", "ivan" }, { "Ольга", "olga" }, { "Дмитрий", "dmitry" }, { "Анастасия", "anastasia" },
+  { "Сергей", "sergey" }, { "Мария", "maria" }, { "Алексей", "alexey" }, { "Екатерина", "ekaterina" },
+  { "Олександр", "oleksandr" }, { "Оксана", "oksana" }, { "Тарас", "taras" }, { "Юлія", "yulia" },
 };
 static const Name cyrillic_last[] = {
   { "Петров", "petrov" }, { "Смирнова", "smirnova" }, { "Ковальчук", "kovalchuk" },
-  { "Иванов", "ivanov" },
+  { "Иванов", "ivanov" }, { "Соколова", "sokolova" }, { "Попов", "popov" },
+  { "Шевченко", "shevchenko" }, { "Бондаренко", "bondarenko" }, { "Кузнецова", "kuznetsova" },
+  { "Мельник", "melnyk" }, { "Волков", "volkov" }, { "Ткаченко", "tkachenko" },
 };
-static const Name greek_first[] = { { "Γιώργος", "giorgos" }, { "Ελένη", "eleni" } };
-static const Name greek_last[] = { { "Παπαδόπουλος", "papadopoulos" }, { "Οικονόμου", "oikonomou" } };
-static const Name arabic_first[] = { { "محمد", "mohammed" }, { "فاطمة", "fatima" }, { "ليلى", "layla" } };
-static const Name arabic_last[] = { { "العلي", "alali" }, { "حداد", "haddad" } };
-static const Name hebrew_first[] = { { "נועה", "noa" }, { "דוד", "david" } };
-static const Name hebrew_last[] = { { "כהן", "cohen" }, { "לוי", "levi" } };
-static const Name chinese_first[] = { { "伟", "wei" }, { "芳", "fang" }, { "秀英", "xiuying" } };
-static const Name chinese_last[] = { { "王", "wang" }, { "李", "li" }, { "张", "zhang" } };
-static const Name japanese_first[] = { { "さくら", "sakura" }, { "翔太", "shota" }, { "ハルト", "haruto" } };
-static const Name japanese_last[] = { { "佐藤", "sato" }, { "鈴木", "suzuki" }, { "高橋", "takahashi" } };
-static const Name korean_first[] = { { "민준", "minjun" }, { "서연", "seoyeon" } };
-static const Name korean_last[] = { { "김", "kim" }, { "이", "lee" }, { "박", "park" } };
-static const Name thai_first[] = { { "สมชาย", "somchai" }, { "กมลา", "kamala" } };
-static const Name thai_last[] = { { "ศรีสุข", "srisuk" }, { "วงศ์ไทย", "wongthai" } };
-static const Name hindi_first[] = { { "प्रिया", "priya" }, { "अर्जुन", "arjun" }, { "अनन्या", "ananya" } };
-static const Name hindi_last[] = { { "शर्मा", "sharma" }, { "पटेल", "patel" } };
-static const Name indian_first[] = { { "Ananya", "ananya" }, { "Rahul", "rahul" }, { "Lakshmi", "lakshmi" } };
-static const Name indian_last[] = { { "Iyer", "iyer" }, { "Reddy", "reddy" }, { "Gupta", "gupta" } };
+static const Name greek_first[] = {
+  { "Γιώργος", "giorgos" }, { "Ελένη", "eleni" }, { "Νίκος", "nikos" }, { "Μαρία", "maria" },
+  { "Δημήτρης", "dimitris" }, { "Κατερίνα", "katerina" },
+};
+static const Name greek_last[] = {
+  { "Παπαδόπουλος", "papadopoulos" }, { "Οικονόμου", "oikonomou" }, { "Γεωργίου", "georgiou" },
+  { "Νικολάου", "nikolaou" }, { "Βλάχου", "vlachou" },
+};
+static const Name arabic_first[] = {
+  { "محمد", "mohammed" }, { "فاطمة", "fatima" }, { "ليلى", "layla" }, { "أحمد", "ahmed" },
+  { "يوسف", "youssef" }, { "نور", "nour" }, { "عمر", "omar" }, { "سارة", "sara" },
+};
+static const Name arabic_last[] = {
+  { "العلي", "alali" }, { "حداد", "haddad" }, { "منصور", "mansour" }, { "خليل", "khalil" },
+  { "الحسن", "alhassan" }, { "ناصر", "nasser" },
+};
+static const Name hebrew_first[] = {
+  { "נועה", "noa" }, { "דוד", "david" }, { "תמר", "tamar" }, { "יוסף", "yosef" }, { "מאיה", "maya" },
+};
+static const Name hebrew_last[] = {
+  { "כהן", "cohen" }, { "לוי", "levi" }, { "מזרחי", "mizrahi" }, { "פרץ", "peretz" },
+  { "ביטון", "biton" },
+};
+static const Name chinese_first[] = {
+  { "伟", "wei" }, { "芳", "fang" }, { "秀英", "xiuying" }, { "静", "jing" }, { "磊", "lei" },
+  { "小龙", "xiaolong" }, { "丽", "li" }, { "俊杰", "junjie" }, { "雪", "xue" }, { "浩", "hao" },
+};
+static const Name chinese_last[] = {
+  { "王", "wang" }, { "李", "li" }, { "张", "zhang" }, { "刘", "liu" }, { "陈", "chen" },
+  { "杨", "yang" }, { "黄", "huang" }, { "赵", "zhao" }, { "周", "zhou" },
+};
+static const Name japanese_first[] = {
+  { "さくら", "sakura" }, { "翔太", "shota" }, { "ハルト", "haruto" }, { "結衣", "yui" },
+  { "大輝", "daiki" }, { "陽菜", "hina" }, { "蓮", "ren" }, { "美咲", "misaki" },
+};
+static const Name japanese_last[] = {
+  { "佐藤", "sato" }, { "鈴木", "suzuki" }, { "高橋", "takahashi" }, { "田中", "tanaka" },
+  { "伊藤", "ito" }, { "渡辺", "watanabe" }, { "山本", "yamamoto" }, { "中村", "nakamura" },
+};
+static const Name korean_first[] = {
+  { "민준", "minjun" }, { "서연", "seoyeon" }, { "지훈", "jihun" }, { "하은", "haeun" },
+  { "도윤", "doyun" }, { "수아", "sua" },
+};
+static const Name korean_last[] = {
+  { "김", "kim" }, { "이", "lee" }, { "박", "park" }, { "최", "choi" }, { "정", "jung" },
+  { "강", "kang" },
+};
+static const Name thai_first[] = {
+  { "สมชาย", "somchai" }, { "กมลา", "kamala" }, { "อนันต์", "anan" }, { "สุดา", "suda" },
+  { "ปิยะ", "piya" },
+};
+static const Name thai_last[] = {
+  { "ศรีสุข", "srisuk" }, { "วงศ์ไทย", "wongthai" }, { "แสงทอง", "saengthong" },
+  { "บุญมา", "boonma" },
+};
+static const Name hindi_first[] = {
+  { "प्रिया", "priya" }, { "अर्जुन", "arjun" }, { "अनन्या", "ananya" }, { "रोहन", "rohan" },
+  { "नेहा", "neha" }, { "विक्रम", "vikram" },
+};
+static const Name hindi_last[] = {
+  { "शर्मा", "sharma" }, { "पटेल", "patel" }, { "वर्मा", "verma" }, { "सिंह", "singh" },
+  { "जोशी", "joshi" },
+};
+static const Name indian_first[] = {
+  { "Ananya", "ananya" }, { "Rahul", "rahul" }, { "Lakshmi", "lakshmi" }, { "Aditya", "aditya" },
+  { "Divya", "divya" }, { "Karthik", "karthik" }, { "Meera", "meera" }, { "Sanjay", "sanjay" },
+  { "Pooja", "pooja" }, { "Vivek", "vivek" },
+};
+static const Name indian_last[] = {
+  { "Iyer", "iyer" }, { "Reddy", "reddy" }, { "Gupta", "gupta" }, { "Nair", "nair" },
+  { "Menon", "menon" }, { "Rao", "rao" }, { "Das", "das" }, { "Kapoor", "kapoor" },
+  { "Mehta", "mehta" },
+};
 static const Name turkish_first[] = {
   { "Çağrı", "cagri" }, { "Şule", "sule" }, { "İlkay", "ilkay" }, { "Ümit", "umit" },
+  { "Emre", "emre" }, { "Ayşe", "ayse" }, { "Gökhan", "gokhan" }, { "Zeynep", "zeynep" },
 };
-static const Name turkish_last[] = { { "Yılmaz", "yilmaz" }, { "Öztürk", "ozturk" }, { "Şahin", "sahin" } };
+static const Name turkish_last[] = {
+  { "Yılmaz", "yilmaz" }, { "Öztürk", "ozturk" }, { "Şahin", "sahin" }, { "Demir", "demir" },
+  { "Çelik", "celik" }, { "Aydın", "aydin" }, { "Kaya", "kaya" },
+};
 
 #define CULTURE(f, l, w, o, tz) { f, G_N_ELEMENTS (f), l, G_N_ELEMENTS (l), w, o, tz }
 

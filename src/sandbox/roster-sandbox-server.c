@@ -828,14 +828,28 @@ roster_sandbox_start (RosterSandbox  *self,
   return TRUE;
 }
 
+static gboolean
+quit_loop_cb (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
 void
 roster_sandbox_stop (RosterSandbox *self)
 {
+  g_autoptr(GSource) source = NULL;
+
   g_return_if_fail (ROSTER_IS_SANDBOX (self));
 
   if (self->thread == NULL)
     return;
-  g_main_loop_quit (self->loop);
+
+  /* Quit from inside the server's own context: a g_main_loop_quit() from here
+   * could land before the thread has entered g_main_loop_run() and be lost. */
+  source = g_idle_source_new ();
+  g_source_set_callback (source, quit_loop_cb, self->loop, NULL);
+  g_source_attach (source, self->context);
   g_thread_join (self->thread);
   self->thread = NULL;
   g_clear_pointer (&self->loop, g_main_loop_unref);
