@@ -577,6 +577,7 @@ rosterctl_cmd_users (int    argc,
   g_autofree char *status = NULL;
   g_autofree char *inactivity = NULL;
   g_autofree char *space = NULL;
+  g_autoptr(GHashTable) space_members = NULL;
   g_autofree char *format_opt = NULL;
   g_autofree guint *rows = NULL;
   RosterctlFormat format = ROSTERCTL_FORMAT_TABLE;
@@ -629,6 +630,13 @@ rosterctl_cmd_users (int    argc,
   roster_context_get_thresholds (context, &thresholds);
   qctx.now_unix = g_get_real_time () / G_USEC_PER_SEC;
   qctx.thresholds = thresholds;
+  /* space:KEY terms need the space's readers from the Confluence site. */
+  if (roster_query_get_spaces (query) != NULL && roster_query_get_spaces (query)[0] != NULL)
+    {
+      if (!(space_members = rosterctl_resolve_space_members (roster_query_get_spaces (query), &error)))
+        return rosterctl_error (error);
+      qctx.space_members = space_members;
+    }
 
   rows = g_new (guint, MAX (1, roster_user_set_get_n_users (set)));
   n_rows = roster_query_filter (query, set, &qctx, rows);

@@ -35,6 +35,11 @@ static const RosterctlCommand commands[] = {
   { "protect",    N_("Add, remove or list protected accounts, which bulk actions never touch"), rosterctl_cmd_protect },
   { "jobs",       N_("List, show, resume or undo bulk jobs"), rosterctl_cmd_jobs },
   { "audit",      N_("Show, export or verify the audit trail"), rosterctl_cmd_audit },
+  { "site",       N_("Connect the product site: site login --url URL --email EMAIL (token on stdin), site logout, site show"), rosterctl_cmd_site },
+  { "projects",   N_("List the service desk projects of the site"), rosterctl_cmd_projects },
+  { "customers",  N_("List a project's customers, direct and through organizations (--project KEY)"), rosterctl_cmd_customers },
+  { "organizations", N_("List a project's organizations with member counts (--project KEY)"), rosterctl_cmd_organizations },
+  { "spaces",     N_("List the Confluence spaces of the site"), rosterctl_cmd_spaces },
 };
 
 int

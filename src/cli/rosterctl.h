@@ -62,6 +62,17 @@ int rosterctl_cmd_sync   (int argc, char **argv);
 int rosterctl_cmd_users  (int argc, char **argv);
 int rosterctl_cmd_config (int argc, char **argv);
 
+/* rosterctl-products.c */
+typedef struct _RosterSite RosterSite;
+RosterSite *rosterctl_open_site              (GError             **error);
+GHashTable *rosterctl_resolve_space_members  (const char * const  *keys,
+                                              GError             **error);
+int rosterctl_cmd_site          (int argc, char **argv);
+int rosterctl_cmd_projects      (int argc, char **argv);
+int rosterctl_cmd_customers     (int argc, char **argv);
+int rosterctl_cmd_organizations (int argc, char **argv);
+int rosterctl_cmd_spaces        (int argc, char **argv);
+
 /* rosterctl-bulk.c */
 int rosterctl_cmd_suspend    (int argc, char **argv);
 int rosterctl_cmd_restore    (int argc, char **argv);
