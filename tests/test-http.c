@@ -116,9 +116,17 @@ unpause_cb (gpointer data)
   Delayed *d = data;
 
   soup_server_message_unpause (d->msg);
+  return G_SOURCE_REMOVE;
+}
+
+/* Also runs when the server stops before the delay is over. */
+static void
+delayed_free (gpointer data)
+{
+  Delayed *d = data;
+
   g_object_unref (d->msg);
   g_free (d);
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -223,7 +231,7 @@ server_cb (SoupServer        *server,
       d->ts = ts;
       d->msg = g_object_ref (msg);
       soup_server_message_pause (msg);
-      g_source_set_callback (source, unpause_cb, d, NULL);
+      g_source_set_callback (source, unpause_cb, d, delayed_free);
       g_source_attach (source, ts->context);
       g_source_unref (source);
     }
