@@ -252,7 +252,11 @@ sync_progress_cb (RosterContext *context,
   if (w->quiet)
     return;
 
-  g_printerr (_("\rFetched %u pages, %u of %u users"), pages, users, total);
+  /* The carriage return keeps the progress on one line; it is not part of the message. */
+  g_printerr ("\r");
+  g_printerr (g_dngettext (GETTEXT_PACKAGE, "Fetched %u page, %u of %u users",
+                           "Fetched %u pages, %u of %u users", pages),
+              pages, users, total);
   w->printed = TRUE;
 }
 

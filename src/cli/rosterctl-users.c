@@ -283,6 +283,7 @@ rosterctl_cmd_sync (int    argc,
   g_autoptr(GError) error = NULL;
   gboolean quiet = FALSE;
   RosterUserSet *users;
+  guint n_users;
   const GOptionEntry entries[] = {
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Do not show progress"), NULL },
     { NULL }
@@ -301,9 +302,10 @@ rosterctl_cmd_sync (int    argc,
     return rosterctl_error (error);
 
   users = roster_context_get_users (context);
-  g_printerr (_("Synced %u users of %s.\n"),
-              users != NULL ? roster_user_set_get_n_users (users) : 0,
-              roster_context_get_org_name (context));
+  n_users = users != NULL ? roster_user_set_get_n_users (users) : 0;
+  g_printerr (g_dngettext (GETTEXT_PACKAGE, "Synced %u user of %s.\n", "Synced %u users of %s.\n",
+                           n_users),
+              n_users, roster_context_get_org_name (context));
   return ROSTERCTL_EXIT_OK;
 }
 
