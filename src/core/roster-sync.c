@@ -241,21 +241,14 @@ parse_page_thread (GTask        *task,
                    GCancellable *cancellable)
 {
   PageWork *work = task_data;
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GPtrArray) users = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GError) error = NULL;
   g_autofree char *next = NULL;
   gsize length;
   const char *data = g_bytes_get_data (work->body, &length);
 
-  if (!json_parser_load_from_data (parser, data, length, &error))
-    {
-      g_task_return_new_error (task, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE,
-                               "Users page is not valid JSON: %s", error->message);
-      return;
-    }
-
-  if (!roster_users_page_parse (json_parser_get_root (parser), users, &next, &error))
+  /* The direct reader: no JSON tree, which cost several times the transfer. */
+  if (!roster_users_page_parse_bytes (data, length, users, &next, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;

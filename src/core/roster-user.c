@@ -561,6 +561,988 @@ roster_users_page_parse (JsonNode   *root,
   return TRUE;
 }
 
+/* Direct page parser */
+
+/* A strict, single-pass reader of the users search page that builds the users
+ * straight from the bytes, without a JSON tree: at 100,000 users the tree costs
+ * several times more than the transfer. It accepts exactly RFC 8259 JSON (UTF-8
+ * checked, escapes and surrogate pairs decoded, numbers checked, nesting bounded)
+ * and applies the same member checks as roster_user_new_from_json(). */
+
+#define MAX_NESTING 128
+
+typedef struct
+{
+  const char *start;
+  const char *p;
+  const char *end;
+  GString    *scratch;   /* decoded strings that had escapes */
+  int         depth;
+} Lexer;
+
+enum {
+  CC_PLAIN,
+  CC_QUOTE,
+  CC_BACKSLASH,
+  CC_CONTROL,
+  CC_HIGH,
+};
+
+/* CC_PLAIN is 0: everything not listed is a plain byte inside a string. */
+static const guint8 char_class[256] = {
+  [0x00 ... 0x1f] = CC_CONTROL,
+  ['"'] = CC_QUOTE,
+  ['\\'] = CC_BACKSLASH,
+  [0x80 ... 0xff] = CC_HIGH,
+};
+
+static gboolean
+syntax_error (Lexer       *lx,
+              GError     **error,
+              const char  *what)
+{
+  if (lx->p >= lx->end)
+    g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE,
+                 "Users page is not valid JSON: %s (the body ends early at byte %"
+                 G_GSIZE_FORMAT ")", what, (gsize) (lx->end - lx->start));
+  else
+    g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE,
+                 "Users page is not valid JSON: %s at byte %" G_GSIZE_FORMAT,
+                 what, (gsize) (lx->p - lx->start));
+  return FALSE;
+}
+
+static inline void
+lex_ws (Lexer *lx)
+{
+  while (lx->p < lx->end &&
+         (*lx->p == ' ' || *lx->p == '\n' || *lx->p == '\r' || *lx->p == '\t'))
+    lx->p++;
+}
+
+/* Consumes `c` after white space. */
+static inline gboolean
+lex_expect (Lexer  *lx,
+            char    c)
+{
+  lex_ws (lx);
+  if (lx->p < lx->end && *lx->p == c)
+    {
+      lx->p++;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* Checks one UTF-8 sequence starting at lx->p (a byte ≥ 0x80) and steps over it:
+ * no overlong forms, no surrogates, nothing above U+10FFFF. */
+static gboolean
+lex_utf8 (Lexer *lx)
+{
+  const guchar *s = (const guchar *) lx->p;
+  gsize avail = lx->end - lx->p;
+  guint32 c;
+  guint n;
+
+  if (s[0] >= 0xc2 && s[0] <= 0xdf)
+    n = 2, c = s[0] & 0x1f;
+  else if (s[0] >= 0xe0 && s[0] <= 0xef)
+    n = 3, c = s[0] & 0x0f;
+  else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+    n = 4, c = s[0] & 0x07;
+  else
+    return FALSE;
+
+  if (avail < n)
+    return FALSE;
+
+  for (guint i = 1; i < n; i++)
+    {
+      if ((s[i] & 0xc0) != 0x80)
+        return FALSE;
+      c = (c << 6) | (s[i] & 0x3f);
+    }
+
+  if ((n == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
+      (n == 4 && (c < 0x10000 || c > 0x10ffff)))
+    return FALSE;
+
+  lx->p += n;
+  return TRUE;
+}
+
+static int
+hex4 (const char *s)
+{
+  int v = 0;
+
+  for (int i = 0; i < 4; i++)
+    {
+      int d = g_ascii_xdigit_value (s[i]);
+
+      if (d < 0)
+        return -1;
+      v = (v << 4) | d;
+    }
+  return v;
+}
+
+/* Reads a string (lx->p on the opening quote). Without escapes the result
+ * points into the body (not NUL-terminated); with escapes into lx->scratch.
+ * U+0000 is refused: the values end up in C strings. */
+static gboolean
+lex_string (Lexer       *lx,
+            const char **out,
+            gsize       *out_len,
+            GError     **error)
+{
+  const char *begin;
+  gboolean escaped = FALSE;
+
+  g_assert (lx->p < lx->end && *lx->p == '"');
+
+  begin = ++lx->p;
+  for (;;)
+    {
+      guint8 cc;
+
+      while (lx->p < lx->end && (cc = char_class[(guchar) *lx->p]) == CC_PLAIN)
+        lx->p++;
+
+      if (lx->p >= lx->end)
+        return syntax_error (lx, error, "unterminated string");
+
+      if (cc == CC_QUOTE)
+        break;
+
+      if (cc == CC_HIGH)
+        {
+          if (!lex_utf8 (lx))
+            return syntax_error (lx, error, "invalid UTF-8 in a string");
+          continue;
+        }
+
+      if (cc == CC_CONTROL)
+        return syntax_error (lx, error, "control character in a string");
+
+      /* A backslash: copy what came before, then decode. */
+      if (!escaped)
+        {
+          g_string_truncate (lx->scratch, 0);
+          escaped = TRUE;
+        }
+      g_string_append_len (lx->scratch, begin, lx->p - begin);
+
+      if (lx->end - lx->p < 2)
+        {
+          lx->p = lx->end;
+          return syntax_error (lx, error, "unterminated escape");
+        }
+
+      switch (lx->p[1])
+        {
+        case '"': g_string_append_c (lx->scratch, '"'); lx->p += 2; break;
+        case '\\': g_string_append_c (lx->scratch, '\\'); lx->p += 2; break;
+        case '/': g_string_append_c (lx->scratch, '/'); lx->p += 2; break;
+        case 'b': g_string_append_c (lx->scratch, '\b'); lx->p += 2; break;
+        case 'f': g_string_append_c (lx->scratch, '\f'); lx->p += 2; break;
+        case 'n': g_string_append_c (lx->scratch, '\n'); lx->p += 2; break;
+        case 'r': g_string_append_c (lx->scratch, '\r'); lx->p += 2; break;
+        case 't': g_string_append_c (lx->scratch, '\t'); lx->p += 2; break;
+        case 'u':
+          {
+            int hi, lo;
+            gunichar c;
+
+            if (lx->end - lx->p < 6 || (hi = hex4 (lx->p + 2)) < 0)
+              return syntax_error (lx, error, "bad \\u escape");
+            lx->p += 6;
+            c = hi;
+            if (hi >= 0xd800 && hi <= 0xdbff)
+              {
+                if (lx->end - lx->p < 6 || lx->p[0] != '\\' || lx->p[1] != 'u' ||
+                    (lo = hex4 (lx->p + 2)) < 0xdc00 || lo > 0xdfff)
+                  return syntax_error (lx, error, "unpaired surrogate in a \\u escape");
+                lx->p += 6;
+                c = 0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00);
+              }
+            else if (hi >= 0xdc00 && hi <= 0xdfff)
+              return syntax_error (lx, error, "unpaired surrogate in a \\u escape");
+            else if (hi == 0)
+              return syntax_error (lx, error, "\\u0000 in a string");
+            g_string_append_unichar (lx->scratch, c);
+          }
+          break;
+        default:
+          lx->p++;
+          return syntax_error (lx, error, "unknown escape");
+        }
+      begin = lx->p;
+    }
+
+  if (escaped)
+    {
+      g_string_append_len (lx->scratch, begin, lx->p - begin);
+      *out = lx->scratch->str;
+      *out_len = lx->scratch->len;
+    }
+  else
+    {
+      *out = begin;
+      *out_len = lx->p - begin;
+    }
+  lx->p++; /* closing quote */
+  return TRUE;
+}
+
+static gboolean
+lex_number (Lexer   *lx,
+            GError **error)
+{
+  const char *p = lx->p, *end = lx->end;
+
+  if (p < end && *p == '-')
+    p++;
+  if (p >= end || !g_ascii_isdigit (*p))
+    goto bad;
+  if (*p == '0')
+    p++;
+  else
+    while (p < end && g_ascii_isdigit (*p))
+      p++;
+  if (p < end && *p == '.')
+    {
+      p++;
+      if (p >= end || !g_ascii_isdigit (*p))
+        goto bad;
+      while (p < end && g_ascii_isdigit (*p))
+        p++;
+    }
+  if (p < end && (*p == 'e' || *p == 'E'))
+    {
+      p++;
+      if (p < end && (*p == '+' || *p == '-'))
+        p++;
+      if (p >= end || !g_ascii_isdigit (*p))
+        goto bad;
+      while (p < end && g_ascii_isdigit (*p))
+        p++;
+    }
+  /* A number runs into the next token only through a delimiter. */
+  if (p < end && (g_ascii_isalnum (*p) || *p == '.' || *p == '-' || *p == '+' || *p == '"'))
+    goto bad;
+  lx->p = p;
+  return TRUE;
+
+bad:
+  lx->p = p;
+  return syntax_error (lx, error, "malformed number");
+}
+
+static gboolean
+lex_literal (Lexer      *lx,
+             const char *word,
+             GError    **error)
+{
+  gsize n = strlen (word);
+
+  if ((gsize) (lx->end - lx->p) < n || memcmp (lx->p, word, n) != 0)
+    return syntax_error (lx, error, "unexpected character");
+  lx->p += n;
+  if (lx->p < lx->end && (g_ascii_isalnum (*lx->p) || *lx->p == '"'))
+    return syntax_error (lx, error, "unexpected character");
+  return TRUE;
+}
+
+static gboolean lex_skip_value (Lexer *lx, GError **error);
+
+/* Steps to the next member of an object (lx->p just after '{' or after the
+ * previous value). On success *out_key is the member name, with lx->p on its
+ * value, or NULL at the closing brace. `first` tracks the commas. */
+static gboolean
+lex_next_member (Lexer       *lx,
+                 gboolean    *first,
+                 const char **out_key,
+                 gsize       *out_len,
+                 GError     **error)
+{
+  *out_key = NULL;
+  *out_len = 0;
+  lex_ws (lx);
+  if (lx->p < lx->end && *lx->p == '}')
+    {
+      lx->p++;
+      lx->depth--;
+      return TRUE;
+    }
+  if (!*first)
+    {
+      if (lx->p >= lx->end || *lx->p != ',')
+        return syntax_error (lx, error, "expected “,” or “}”");
+      lx->p++;
+      lex_ws (lx);
+    }
+  *first = FALSE;
+  if (lx->p >= lx->end || *lx->p != '"')
+    return syntax_error (lx, error, "expected a member name");
+  if (!lex_string (lx, out_key, out_len, error))
+    {
+      *out_key = NULL;
+      return FALSE;
+    }
+  if (!lex_expect (lx, ':'))
+    {
+      *out_key = NULL;
+      return syntax_error (lx, error, "expected “:”");
+    }
+  lex_ws (lx);
+  if (lx->p >= lx->end)
+    {
+      *out_key = NULL;
+      return syntax_error (lx, error, "expected a value");
+    }
+  return TRUE;
+}
+
+/* Same for arrays (lx->p just after '['): on success either *out_done, or
+ * lx->p is on the next element. */
+static gboolean
+lex_next_element (Lexer    *lx,
+                  gboolean *first,
+                  gboolean *out_done,
+                  GError  **error)
+{
+  *out_done = FALSE;
+  lex_ws (lx);
+  if (*first && lx->p < lx->end && *lx->p == ']')
+    {
+      lx->p++;
+      lx->depth--;
+      *out_done = TRUE;
+      return TRUE;
+    }
+  if (!*first)
+    {
+      if (lx->p < lx->end && *lx->p == ']')
+        {
+          lx->p++;
+          lx->depth--;
+          *out_done = TRUE;
+          return TRUE;
+        }
+      if (lx->p >= lx->end || *lx->p != ',')
+        return syntax_error (lx, error, "expected “,” or “]”");
+      lx->p++;
+      lex_ws (lx);
+    }
+  *first = FALSE;
+  if (lx->p >= lx->end)
+    return syntax_error (lx, error, "expected a value");
+  return TRUE;
+}
+
+static gboolean
+lex_open (Lexer   *lx,
+          char     c,
+          GError **error)
+{
+  g_assert (*lx->p == c);
+  if (++lx->depth > MAX_NESTING)
+    return syntax_error (lx, error, "nested too deeply");
+  lx->p++;
+  return TRUE;
+}
+
+static gboolean
+lex_skip_value (Lexer   *lx,
+                GError **error)
+{
+  lex_ws (lx);
+  if (lx->p >= lx->end)
+    return syntax_error (lx, error, "expected a value");
+
+  switch (*lx->p)
+    {
+    case '"':
+      {
+        const char *s;
+        gsize len;
+
+        return lex_string (lx, &s, &len, error);
+      }
+    case '{':
+      {
+        gboolean first = TRUE;
+        const char *key;
+        gsize len;
+
+        if (!lex_open (lx, '{', error))
+          return FALSE;
+        for (;;)
+          {
+            if (!lex_next_member (lx, &first, &key, &len, error))
+              return FALSE;
+            if (key == NULL)
+              return TRUE;
+            if (!lex_skip_value (lx, error))
+              return FALSE;
+          }
+      }
+    case '[':
+      {
+        gboolean first = TRUE, done = FALSE;
+
+        if (!lex_open (lx, '[', error))
+          return FALSE;
+        for (;;)
+          {
+            if (!lex_next_element (lx, &first, &done, error))
+              return FALSE;
+            if (done)
+              return TRUE;
+            if (!lex_skip_value (lx, error))
+              return FALSE;
+          }
+      }
+    case 't':
+      return lex_literal (lx, "true", error);
+    case 'f':
+      return lex_literal (lx, "false", error);
+    case 'n':
+      return lex_literal (lx, "null", error);
+    default:
+      return lex_number (lx, error);
+    }
+}
+
+#define KEY_IS(key, len, lit) ((len) == sizeof (lit) - 1 && memcmp ((key), (lit), (len)) == 0)
+
+/* An optional string member at lx->p: a string replaces *inout_value, null clears it,
+ * anything else is the same error as get_optional_string(). */
+static gboolean
+lex_optional_string (Lexer       *lx,
+                     const char  *member,
+                     char       **inout_value,
+                     GError     **error)
+{
+  const char *s;
+  gsize len;
+
+  if (*lx->p == '"')
+    {
+      if (!lex_string (lx, &s, &len, error))
+        return FALSE;
+      g_free (*inout_value);
+      *inout_value = g_strndup (s, len);
+      return TRUE;
+    }
+
+  if (*lx->p == 'n')
+    {
+      if (!lex_literal (lx, "null", error))
+        return FALSE;
+      g_clear_pointer (inout_value, g_free);
+      return TRUE;
+    }
+
+  return invalid_member (error, member, "a string");
+}
+
+/* An optional array member at lx->p: TRUE with *out_open when it is an array
+ * (now opened), TRUE without for null. */
+static gboolean
+lex_optional_array (Lexer       *lx,
+                    const char  *member,
+                    gboolean    *out_open,
+                    GError     **error)
+{
+  *out_open = FALSE;
+
+  if (*lx->p == '[')
+    {
+      *out_open = TRUE;
+      return lex_open (lx, '[', error);
+    }
+
+  if (*lx->p == 'n')
+    return lex_literal (lx, "null", error);
+
+  return invalid_member (error, member, "an array");
+}
+
+static gboolean
+lex_products (Lexer       *lx,
+              RosterUser  *self,
+              GError     **error)
+{
+  gboolean first = TRUE, done, open;
+
+  g_ptr_array_set_size (self->products, 0);
+  self->last_active = 0;
+
+  if (!lex_optional_array (lx, "productAccess", &open, error))
+    return FALSE;
+
+  for (guint i = 0; open; i++)
+    {
+      g_autofree char *key = NULL, *resource_id = NULL, *timestamp = NULL;
+      gboolean first_member = TRUE;
+      gint64 last_active = 0;
+
+      if (!lex_next_element (lx, &first, &done, error))
+        return FALSE;
+      if (done)
+        break;
+
+      if (*lx->p != '{')
+        return invalid_member (error, "productAccess[]", "an object");
+      if (!lex_open (lx, '{', error))
+        return FALSE;
+
+      for (;;)
+        {
+          const char *name;
+          gsize len;
+          gboolean ok;
+
+          if (!lex_next_member (lx, &first_member, &name, &len, error))
+            return FALSE;
+          if (name == NULL)
+            break;
+
+          if (KEY_IS (name, len, "key"))
+            ok = lex_optional_string (lx, "key", &key, error);
+          else if (KEY_IS (name, len, "id"))
+            ok = lex_optional_string (lx, "id", &resource_id, error);
+          else if (KEY_IS (name, len, "lastActiveTimestamp"))
+            ok = lex_optional_string (lx, "lastActiveTimestamp", &timestamp, error);
+          else
+            ok = lex_skip_value (lx, error);
+
+          if (!ok)
+            {
+              g_prefix_error (error, "productAccess[%u]: ", i);
+              return FALSE;
+            }
+        }
+
+      if (timestamp != NULL && timestamp[0] != '\0')
+        {
+          if (!_roster_parse_iso8601 (timestamp, &last_active))
+            {
+              g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE,
+                           "Malformed user: productAccess[%u] member “lastActiveTimestamp” "
+                           "is not an ISO 8601 date (“%s”)", i, timestamp);
+              return FALSE;
+            }
+          last_active = MAX (last_active, 1);
+        }
+
+      roster_user_add_product (self, key, resource_id, last_active);
+    }
+
+  return TRUE;
+}
+
+static gboolean
+lex_groups (Lexer       *lx,
+            RosterUser  *self,
+            GError     **error)
+{
+  gboolean first = TRUE, done, open;
+
+  g_ptr_array_set_size (self->groups, 0);
+
+  if (!lex_optional_array (lx, "groups", &open, error))
+    return FALSE;
+
+  for (guint i = 0; open; i++)
+    {
+      g_autofree char *id = NULL, *name = NULL;
+      gboolean first_member = TRUE;
+
+      if (!lex_next_element (lx, &first, &done, error))
+        return FALSE;
+      if (done)
+        break;
+
+      if (*lx->p != '{')
+        return invalid_member (error, "groups[]", "an object");
+      if (!lex_open (lx, '{', error))
+        return FALSE;
+
+      for (;;)
+        {
+          const char *member;
+          gsize len;
+          gboolean ok;
+
+          if (!lex_next_member (lx, &first_member, &member, &len, error))
+            return FALSE;
+          if (member == NULL)
+            break;
+
+          if (KEY_IS (member, len, "id"))
+            ok = lex_optional_string (lx, "id", &id, error);
+          else if (KEY_IS (member, len, "name"))
+            ok = lex_optional_string (lx, "name", &name, error);
+          else
+            ok = lex_skip_value (lx, error);
+
+          if (!ok)
+            {
+              g_prefix_error (error, "groups[%u]: ", i);
+              return FALSE;
+            }
+        }
+
+      roster_user_add_group (self, id, name);
+    }
+
+  return TRUE;
+}
+
+static gboolean
+lex_roles (Lexer       *lx,
+           RosterUser  *self,
+           GError     **error)
+{
+  gboolean first = TRUE, done, open;
+
+  g_ptr_array_set_size (self->platform_roles, 0);
+  g_ptr_array_add (self->platform_roles, NULL);
+  self->org_admin = FALSE;
+
+  if (!lex_optional_array (lx, "platformRoles", &open, error))
+    return FALSE;
+
+  while (open)
+    {
+      g_autofree char *role = NULL;
+
+      if (!lex_next_element (lx, &first, &done, error))
+        return FALSE;
+      if (done)
+        break;
+
+      if (*lx->p != '"')
+        return invalid_member (error, "platformRoles[]", "a string");
+      if (!lex_optional_string (lx, "platformRoles[]", &role, error))
+        return FALSE;
+
+      roster_user_add_platform_role (self, role);
+    }
+
+  return TRUE;
+}
+
+static RosterUser *
+lex_user (Lexer   *lx,
+          GError **error)
+{
+  g_autoptr(RosterUser) self = NULL;
+  g_autofree char *email = NULL, *account_type = NULL, *status = NULL;
+  g_autofree char *claim = NULL, *added = NULL;
+  gboolean first = TRUE;
+
+  if (*lx->p != '{')
+    {
+      /* Keep the JSON error first, as the tree parser does. */
+      if (!lex_skip_value (lx, error))
+        return NULL;
+      g_set_error_literal (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE,
+                           "Malformed user: not a JSON object");
+      return NULL;
+    }
+  if (!lex_open (lx, '{', error))
+    return NULL;
+
+  self = g_object_new (ROSTER_TYPE_USER, NULL);
+
+  for (;;)
+    {
+      const char *key;
+      gsize len;
+      gboolean ok;
+
+      if (!lex_next_member (lx, &first, &key, &len, error))
+        return NULL;
+      if (key == NULL)
+        break;
+
+      /* Dispatch on the name before reading the value: both may use the scratch. */
+      switch (len)
+        {
+        case 4:
+          if (memcmp (key, "name", 4) == 0)
+            ok = lex_optional_string (lx, "name", &self->name, error);
+          else
+            ok = lex_skip_value (lx, error);
+          break;
+        case 5:
+          if (memcmp (key, "email", 5) == 0)
+            ok = lex_optional_string (lx, "email", &email, error);
+          else
+            ok = lex_skip_value (lx, error);
+          break;
+        case 6:
+          if (memcmp (key, "status", 6) == 0)
+            ok = lex_optional_string (lx, "status", &status, error);
+          else if (memcmp (key, "groups", 6) == 0)
+            ok = lex_groups (lx, self, error);
+          else
+            ok = lex_skip_value (lx, error);
+          break;
+        case 8:
+          if (memcmp (key, "nickname", 8) == 0)
+            ok = lex_optional_string (lx, "nickname", &self->nickname, error);
+          else
+            ok = lex_skip_value (lx, error);
+          break;
+        case 9:
+          if (memcmp (key, "accountId", 9) == 0)
+            ok = lex_optional_string (lx, "accountId", &self->account_id, error);
+          else
+            ok = lex_skip_value (lx, error);
+          break;
+        case 10:
+          if (memcmp (key, "addedToOrg", 10) == 0)
+            ok = lex_optional_string (lx, "addedToOrg", &added, error);
+          else
+            ok = lex_skip_value (lx, error);
+          break;
+        case 11:
+          if (memcmp (key, "accountType", 11) == 0)
+            ok = lex_optional_string (lx, "accountType", &account_type, error);
+          else if (memcmp (key, "claimStatus", 11) == 0)
+            ok = lex_optional_string (lx, "claimStatus", &claim, error);
+          else
+            ok = lex_skip_value (lx, error);
+          break;
+        case 13:
+          if (memcmp (key, "accountStatus", 13) == 0)
+            ok = lex_optional_string (lx, "accountStatus", &self->account_status, error);
+          else if (memcmp (key, "productAccess", 13) == 0)
+            ok = lex_products (lx, self, error);
+          else if (memcmp (key, "platformRoles", 13) == 0)
+            ok = lex_roles (lx, self, error);
+          else
+            ok = lex_skip_value (lx, error);
+          break;
+        case 16:
+          if (memcmp (key, "membershipStatus", 16) == 0)
+            ok = lex_optional_string (lx, "membershipStatus", &self->membership_status, error);
+          else if (memcmp (key, "managementSource", 16) == 0)
+            ok = lex_optional_string (lx, "managementSource", &self->management_source, error);
+          else
+            ok = lex_skip_value (lx, error);
+          break;
+        default:
+          ok = lex_skip_value (lx, error);
+          break;
+        }
+
+      if (!ok)
+        return NULL;
+    }
+
+  if (self->account_id == NULL || self->account_id[0] == '\0')
+    {
+      g_set_error_literal (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE,
+                           "Malformed user: member “accountId” is missing");
+      return NULL;
+    }
+
+  /* An empty string is how some responses hide the address. */
+  if (email != NULL && email[0] != '\0')
+    self->email = g_steal_pointer (&email);
+  self->account_type = account_type ? roster_account_type_from_string (account_type)
+                                    : ROSTER_ACCOUNT_TYPE_UNKNOWN;
+  self->status = status ? roster_status_from_string (status)
+                        : status_from_parts (self->account_status, self->membership_status);
+  self->claim = g_strcmp0 (claim, "managed") == 0 ? ROSTER_CLAIM_MANAGED : ROSTER_CLAIM_UNMANAGED;
+
+  if (added != NULL && !_roster_parse_iso8601 (added, &self->added_to_org))
+    {
+      g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE,
+                   "Malformed user: member “addedToOrg” is not an ISO 8601 date (“%s”)", added);
+      return NULL;
+    }
+
+  return g_steal_pointer (&self);
+}
+
+static gboolean
+lex_page (Lexer      *lx,
+          GPtrArray  *parsed,
+          char      **out_next,
+          GError    **error)
+{
+  gboolean first = TRUE, have_data = FALSE;
+
+  lex_ws (lx);
+  if (lx->p >= lx->end)
+    return syntax_error (lx, error, "empty body");
+
+  if (*lx->p != '{')
+    {
+      if (!lex_skip_value (lx, error))
+        return FALSE;
+      lex_ws (lx);
+      if (lx->p < lx->end)
+        return syntax_error (lx, error, "data after the value");
+      g_set_error_literal (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE,
+                           "Malformed users page: not a JSON object");
+      return FALSE;
+    }
+  if (!lex_open (lx, '{', error))
+    return FALSE;
+
+  for (;;)
+    {
+      const char *key;
+      gsize len;
+
+      if (!lex_next_member (lx, &first, &key, &len, error))
+        return FALSE;
+      if (key == NULL)
+        break;
+
+      if (KEY_IS (key, len, "data"))
+        {
+          gboolean first_element = TRUE, done;
+
+          if (*lx->p != '[')
+            {
+              if (!lex_skip_value (lx, error))
+                return FALSE;
+              g_set_error_literal (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE,
+                                   "Malformed users page: member “data” is missing or not an array");
+              return FALSE;
+            }
+          if (!lex_open (lx, '[', error))
+            return FALSE;
+
+          have_data = TRUE;
+          g_ptr_array_set_size (parsed, 0);
+          for (guint i = 0;; i++)
+            {
+              RosterUser *user;
+
+              if (!lex_next_element (lx, &first_element, &done, error))
+                return FALSE;
+              if (done)
+                break;
+              if ((user = lex_user (lx, error)) == NULL)
+                {
+                  g_prefix_error (error, "data[%u]: ", i);
+                  return FALSE;
+                }
+              g_ptr_array_add (parsed, user);
+            }
+        }
+      else if (KEY_IS (key, len, "links"))
+        {
+          gboolean first_member = TRUE;
+
+          g_clear_pointer (out_next, g_free);
+          if (*lx->p == 'n')
+            {
+              if (!lex_literal (lx, "null", error))
+                return FALSE;
+              continue;
+            }
+          if (*lx->p != '{')
+            {
+              if (!lex_skip_value (lx, error))
+                return FALSE;
+              g_set_error_literal (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE,
+                                   "Malformed users page: member “links” is not an object");
+              return FALSE;
+            }
+          if (!lex_open (lx, '{', error))
+            return FALSE;
+          for (;;)
+            {
+              const char *member;
+              gsize member_len;
+
+              if (!lex_next_member (lx, &first_member, &member, &member_len, error))
+                return FALSE;
+              if (member == NULL)
+                break;
+              if (KEY_IS (member, member_len, "next"))
+                {
+                  if (!lex_optional_string (lx, "next", out_next, error))
+                    {
+                      g_prefix_error (error, "links: ");
+                      return FALSE;
+                    }
+                }
+              else if (!lex_skip_value (lx, error))
+                return FALSE;
+            }
+        }
+      else if (!lex_skip_value (lx, error))
+        {
+          return FALSE;
+        }
+    }
+
+  lex_ws (lx);
+  if (lx->p < lx->end)
+    return syntax_error (lx, error, "data after the value");
+
+  if (!have_data)
+    {
+      g_set_error_literal (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE,
+                           "Malformed users page: member “data” is missing or not an array");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+roster_users_page_parse_bytes (const char  *data,
+                               gsize        length,
+                               GPtrArray   *users,
+                               char       **out_next_cursor,
+                               GError     **error)
+{
+  g_autoptr(GPtrArray) parsed = NULL;
+  g_autofree char *next = NULL;
+  Lexer lx;
+  gboolean ok;
+
+  g_return_val_if_fail (data != NULL || length == 0, FALSE);
+  g_return_val_if_fail (users != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (out_next_cursor != NULL)
+    *out_next_cursor = NULL;
+
+  lx.start = lx.p = data != NULL ? data : "";
+  lx.end = lx.start + length;
+  lx.scratch = g_string_sized_new (128);
+  lx.depth = 0;
+
+  parsed = g_ptr_array_new_full (100, g_object_unref);
+  ok = lex_page (&lx, parsed, &next, error);
+  g_string_free (lx.scratch, TRUE);
+
+  if (!ok)
+    return FALSE;
+
+  for (guint i = 0; i < parsed->len; i++)
+    g_ptr_array_add (users, g_object_ref (g_ptr_array_index (parsed, i)));
+
+  if (out_next_cursor != NULL && next != NULL && next[0] != '\0')
+    *out_next_cursor = g_steal_pointer (&next);
+
+  return TRUE;
+}
+
 /* Building */
 
 RosterUser *

@@ -100,6 +100,18 @@ gboolean             roster_users_page_parse          (JsonNode    *root,
                                                        char       **out_next_cursor,
                                                        GError     **error);
 
+/* The same from the raw body, without a JSON tree: a strict single-pass reader
+ * (RFC 8259, UTF-8 checked, escapes and surrogate pairs decoded, nesting bounded)
+ * that gives exactly what roster_users_page_parse() gives for a well-formed page
+ * and ROSTER_ERROR_INVALID_RESPONSE for anything malformed or cut short. Strings
+ * containing \u0000 are refused. A member given twice counts once, the last one,
+ * but every occurrence must be well-formed. */
+gboolean             roster_users_page_parse_bytes    (const char  *data,
+                                                       gsize        length,
+                                                       GPtrArray   *users,
+                                                       char       **out_next_cursor,
+                                                       GError     **error);
+
 void                 roster_product_access_free       (RosterProductAccess *access);
 void                 roster_group_ref_free            (RosterGroupRef      *ref);
 
