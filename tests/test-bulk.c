@@ -7,6 +7,7 @@
 #include "roster-bulk.h"
 #include "roster-error.h"
 #include "roster-id-file.h"
+#include "roster-org.h"
 #include "roster-sandbox.h"
 #include "roster-store.h"
 
@@ -544,6 +545,94 @@ test_grant_revoke (Fixture       *f,
 
 typedef struct
 {
+  gboolean   done;
+  GPtrArray *groups;
+  GError    *error;
+} GroupsWaiter;
+
+static void
+groups_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GroupsWaiter *w = user_data;
+
+  w->groups = roster_admin_api_search_groups_finish (ROSTER_ADMIN_API (object), result, &w->error);
+  w->done = TRUE;
+}
+
+static char *
+group_id_named (Fixture    *f,
+                const char *name)
+{
+  GroupsWaiter w = { 0 };
+  char *id = NULL;
+
+  roster_admin_api_search_groups_async (roster_context_get_admin_api (f->context),
+                                        roster_context_get_org_id (f->context),
+                                        roster_context_get_directory_id (f->context),
+                                        name, NULL, NULL, groups_cb, &w);
+  while (!w.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (w.error);
+  for (guint i = 0; i < w.groups->len && id == NULL; i++)
+    if (g_strcmp0 (roster_group_get_name (g_ptr_array_index (w.groups, i)), name) == 0)
+      id = g_strdup (roster_group_get_id (g_ptr_array_index (w.groups, i)));
+  g_ptr_array_unref (w.groups);
+  g_assert_nonnull (id);
+  return id;
+}
+
+/* With an access group chosen in Settings, grant and revoke go through its
+ * membership; an externally synced group cannot be used. */
+static void
+test_access_group (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GPtrArray) ids = pick (f, "no-jira", 5, NULL);
+  g_autoptr(RosterBulkPlan) plan = NULL;
+  g_autoptr(RosterBulkJob) job = NULL;
+  g_autoptr(RosterBulkJob) undo = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *jira_group = group_id_named (f, "jira-software-users");
+  g_autofree char *synced_group = group_id_named (f, "okta-all-staff");
+  RosterStore *store = roster_context_get_store (f->context);
+  g_auto(GStrv) jira = NULL;
+
+  g_assert_true (roster_store_set_setting_sync (store, "access-group-jira", synced_group, &error));
+  plan = plan_for (f, ROSTER_BULK_ACTION_GRANT_PRODUCT, ROSTER_PRODUCT_JIRA, ids);
+  g_assert_cmpstr (roster_bulk_plan_get_method (plan), ==, "group");
+  g_assert_cmpuint (roster_bulk_plan_get_count (plan, ROSTER_BULK_CLASS_NOT_ALLOWED), ==, 5);
+  g_clear_object (&plan);
+
+  g_assert_true (roster_store_set_setting_sync (store, "access-group-jira", jira_group, &error));
+  plan = plan_for (f, ROSTER_BULK_ACTION_GRANT_PRODUCT, ROSTER_PRODUCT_JIRA, ids);
+  g_assert_cmpstr (roster_bulk_plan_get_method (plan), ==, "group");
+  g_assert_cmpuint (roster_bulk_plan_get_count (plan, ROSTER_BULK_CLASS_WILL_CHANGE), ==, 5);
+  job = roster_bulk_job_create_sync (f->context, plan, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (roster_bulk_job_run_sync (job, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (roster_bulk_job_get_n_done (job), ==, 5);
+  g_assert_cmpuint (roster_sandbox_count_requests (f->sandbox, "POST", "/memberships"), ==, 5);
+  g_assert_cmpuint (roster_sandbox_count_requests (f->sandbox, "POST", "/roles/assign"), ==, 0);
+  jira = roster_sandbox_dup_account_ids (f->sandbox, "jira", 0);
+  for (guint i = 0; i < ids->len; i++)
+    g_assert_true (g_strv_contains ((const char * const *) jira, g_ptr_array_index (ids, i)));
+  g_clear_pointer (&jira, g_strfreev);
+
+  undo = roster_bulk_job_new_undo_sync (f->context, roster_bulk_job_get_id (job), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (roster_bulk_job_run_sync (undo, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (roster_sandbox_count_requests (f->sandbox, "DELETE", "/memberships"), ==, 5);
+  jira = roster_sandbox_dup_account_ids (f->sandbox, "jira", 0);
+  for (guint i = 0; i < ids->len; i++)
+    g_assert_false (g_strv_contains ((const char * const *) jira, g_ptr_array_index (ids, i)));
+}
+
+typedef struct
+{
   RosterSandboxFault fault;
   double             probability;
   guint              rate;
@@ -855,6 +944,7 @@ main (int   argc,
   ADD ("plan/cap", test_cap, NULL);
   ADD ("job/suspend-undo", test_suspend_undo, NULL);
   ADD ("job/grant-revoke", test_grant_revoke, NULL);
+  ADD ("job/access-group", test_access_group, NULL);
   ADD ("job/no-fault", test_faults, &no_fault);
   ADD ("job/429-storm-retry-after", test_faults, &storm_retry_after);
   ADD ("job/429-storm-reset-only", test_faults, &storm_reset_only);
