@@ -276,6 +276,89 @@ test_thresholds_persist (Fixture       *f,
 }
 
 static void
+site_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Waiter *w = user_data;
+
+  w->ok = roster_context_connect_site_finish (ROSTER_CONTEXT (object), result, &w->error);
+  w->done = TRUE;
+}
+
+static void
+forget_site_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Waiter *w = user_data;
+
+  w->ok = roster_context_forget_site_finish (ROSTER_CONTEXT (object), result, &w->error);
+  w->done = TRUE;
+}
+
+/* The site connection is validated, kept (token in the keyring, URL and email
+ * in the store), restored when the org is opened again, and forgotten. */
+static void
+test_site_round_trip (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *admin_url = roster_sandbox_dup_admin_url (f->sandbox);
+  g_autoptr(RosterContext) again = NULL;
+  Waiter w = { 0 };
+  gint64 deadline;
+
+  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL)
+    {
+      if (g_strcmp0 (g_getenv ("ROSTER_REQUIRE_KEYRING"), "1") == 0)
+        g_error ("ROSTER_REQUIRE_KEYRING=1 but there is no session bus");
+      g_test_skip ("no session bus for the keyring");
+      return;
+    }
+
+  /* A wrong token is refused and nothing is kept. */
+  roster_context_connect_site_async (f->context, roster_sandbox_get_url (f->sandbox),
+                                     roster_sandbox_get_site_email (f->sandbox), "wrong-token",
+                                     NULL, site_cb, &w);
+  wait_for (&w);
+  g_assert_error (w.error, ROSTER_ERROR, ROSTER_ERROR_UNAUTHORIZED);
+  g_clear_error (&w.error);
+  g_assert_null (roster_context_get_site (f->context));
+
+  memset (&w, 0, sizeof w);
+  roster_context_connect_site_async (f->context, roster_sandbox_get_url (f->sandbox),
+                                     roster_sandbox_get_site_email (f->sandbox),
+                                     roster_sandbox_get_site_token (f->sandbox),
+                                     NULL, site_cb, &w);
+  wait_for (&w);
+  g_assert_no_error (w.error);
+  g_assert_nonnull (roster_context_get_site (f->context));
+  g_clear_object (&f->context);
+
+  again = roster_context_new (NULL);
+  memset (&w, 0, sizeof w);
+  roster_context_open_async (again, admin_url, roster_sandbox_get_org_id (f->sandbox),
+                             roster_sandbox_get_api_key (f->sandbox), NULL, open_cb, &w);
+  wait_for (&w);
+  g_assert_no_error (w.error);
+
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (roster_context_get_site (again) == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (roster_context_get_site (again));
+  g_assert_true (roster_site_has_token (roster_context_get_site (again)));
+  g_assert_cmpstr (roster_site_get_email (roster_context_get_site (again)), ==,
+                   roster_sandbox_get_site_email (f->sandbox));
+
+  memset (&w, 0, sizeof w);
+  roster_context_forget_site_async (again, NULL, forget_site_cb, &w);
+  wait_for (&w);
+  g_assert_no_error (w.error);
+  g_assert_true (w.ok);
+  g_assert_null (roster_context_get_site (again));
+}
+
+static void
 test_wrong_key (void)
 {
   RosterSandboxOptions options = { 200, 7, FIXED_NOW };
@@ -340,6 +423,9 @@ main (int   argc,
               fixture_setup, test_sync_cancel_keeps_cache, fixture_teardown);
   g_test_add ("/roster/sync/thresholds-persist", Fixture, GUINT_TO_POINTER (300),
               fixture_setup, test_thresholds_persist, fixture_teardown);
+
+  g_test_add ("/roster/sync/site-round-trip", Fixture, GUINT_TO_POINTER (200),
+              fixture_setup, test_site_round_trip, fixture_teardown);
 
   return g_test_run ();
 }

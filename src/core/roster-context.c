@@ -19,6 +19,8 @@
 #define SETTING_ORG_NAME      "org-name"
 #define SETTING_DIRECTORY_ID  "directory-id"
 #define SETTING_ADMIN_URL     "admin-url"
+#define SETTING_SITE_URL      "site-url"
+#define SETTING_SITE_EMAIL    "site-email"
 
 struct _RosterContext
 {
@@ -29,6 +31,7 @@ struct _RosterContext
   RosterStore       *store;         /* (owned) (nullable) */
   RosterSync        *sync;          /* (owned) (nullable) while running */
   RosterUserSet     *users;         /* (owned) (nullable) */
+  RosterSite        *site;          /* (owned) (nullable) */
 
   char              *org_id;
   char              *org_name;
@@ -46,6 +49,7 @@ enum {
   PROP_USERS,
   PROP_ORG_NAME,
   PROP_SYNCED_AT,
+  PROP_SITE,
   N_PROPS
 };
 
@@ -72,6 +76,16 @@ set_users (RosterContext *self,
 }
 
 static void
+set_site (RosterContext *self,
+          RosterSite    *site)
+{
+  if (g_set_object (&self->site, site))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SITE]);
+}
+
+static void restore_site (RosterContext *self);
+
+static void
 close_org (RosterContext *self)
 {
   g_clear_object (&self->sync);
@@ -85,6 +99,7 @@ close_org (RosterContext *self)
   g_clear_pointer (&self->admin_url, g_free);
   self->synced_at = 0;
   set_users (self, NULL);
+  set_site (self, NULL);
 }
 
 static guint
@@ -261,6 +276,7 @@ open_finish_setup (GTask *task)
     }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ORG_NAME]);
+  restore_site (self);
 
   if (roster_store_get_sync_info_sync (self->store, &info, NULL) && info.synced_at > 0)
     {
@@ -732,6 +748,276 @@ roster_context_sync_finish (RosterContext  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* site */
+
+static void
+restore_site_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(RosterContext) self = user_data;
+  RosterSite *site = ROSTER_SITE (object);
+  g_autoptr(GError) error = NULL;
+
+  if (!roster_site_load_token_finish (site, result, &error))
+    {
+      if (error != NULL)
+        g_warning ("Could not read the site token from the keyring: %s", error->message);
+      return;
+    }
+
+  /* Only if nothing replaced it meanwhile (another org, or the demo's site). */
+  if (self->site == NULL && self->store != NULL)
+    set_site (self, site);
+}
+
+/* The site of the org just opened: URL and email from the store, the token
+ * from the keyring, looked up without holding up the opening. */
+static void
+restore_site (RosterContext *self)
+{
+  g_autofree char *url = roster_store_get_setting_sync (self->store, SETTING_SITE_URL, NULL);
+  g_autofree char *email = roster_store_get_setting_sync (self->store, SETTING_SITE_EMAIL, NULL);
+  g_autoptr(RosterSite) site = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (url == NULL || email == NULL)
+    return;
+
+  site = roster_site_new (url, email, &error);
+  if (site == NULL)
+    {
+      g_warning ("Ignoring the stored site: %s", error->message);
+      return;
+    }
+
+  roster_site_load_token_async (site, self->credentials, NULL, restore_site_cb, g_object_ref (self));
+}
+
+RosterSite *
+roster_context_get_site (RosterContext *self)
+{
+  g_return_val_if_fail (ROSTER_IS_CONTEXT (self), NULL);
+  return self->site;
+}
+
+void
+roster_context_set_site (RosterContext *self,
+                         RosterSite    *site)
+{
+  g_return_if_fail (ROSTER_IS_CONTEXT (self));
+  g_return_if_fail (!site || ROSTER_IS_SITE (site));
+
+  set_site (self, site);
+}
+
+typedef struct
+{
+  RosterSite *site;
+  char       *token;   /* secret */
+} SiteData;
+
+static void
+site_data_free (gpointer data)
+{
+  SiteData *sd = data;
+
+  g_clear_object (&sd->site);
+  if (sd->token != NULL)
+    roster_credentials_free_secret (sd->token);
+  g_free (sd);
+}
+
+static void
+connect_site_saved_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RosterContext *self = g_task_get_source_object (task);
+  SiteData *sd = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!roster_site_save_token_finish (sd->site, result, &error))
+    {
+      roster_context_audit (self, "site-token-save", roster_site_get_url (sd->site), "failed",
+                            0, NULL, error->message);
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (self->store != NULL &&
+      (!roster_store_set_setting_sync (self->store, SETTING_SITE_URL,
+                                       roster_site_get_url (sd->site), &error) ||
+       !roster_store_set_setting_sync (self->store, SETTING_SITE_EMAIL,
+                                       roster_site_get_email (sd->site), &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  roster_context_audit (self, "site-token-save", roster_site_get_url (sd->site), "done", 0, NULL,
+                        "Site API token saved in the keyring");
+  set_site (self, sd->site);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+connect_site_validated_cb (GObject      *object,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SiteData *sd = g_task_get_task_data (task);
+  RosterContext *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  if (!roster_site_validate_finish (sd->site, result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  {
+    GCancellable *cancellable = g_task_get_cancellable (task);
+
+    roster_site_save_token_async (sd->site, self->credentials, sd->token, cancellable,
+                                  connect_site_saved_cb, g_steal_pointer (&task));
+  }
+}
+
+void
+roster_context_connect_site_async (RosterContext       *self,
+                                   const char          *url,
+                                   const char          *email,
+                                   const char          *token,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
+  SiteData *sd;
+
+  g_return_if_fail (ROSTER_IS_CONTEXT (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, roster_context_connect_site_async);
+
+  if (token == NULL || *token == '\0')
+    {
+      g_task_return_new_error (task, ROSTER_ERROR, ROSTER_ERROR_NO_API_KEY,
+                               "No API token was given");
+      return;
+    }
+
+  sd = g_new0 (SiteData, 1);
+  sd->token = g_strdup (token);
+  g_task_set_task_data (task, sd, site_data_free);
+
+  sd->site = roster_site_new (url, email, &error);
+  if (sd->site == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  roster_site_set_token (sd->site, token);
+  roster_site_validate_async (sd->site, cancellable, connect_site_validated_cb,
+                              g_steal_pointer (&task));
+}
+
+gboolean
+roster_context_connect_site_finish (RosterContext  *self,
+                                    GAsyncResult   *result,
+                                    GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+forget_site_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  RosterContext *self = source_object;
+  RosterSite *site = task_data;
+  GError *error = NULL;
+
+  if (!roster_site_forget_token_sync (site, self->credentials, cancellable, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+forget_site_done_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RosterContext *self = ROSTER_CONTEXT (object);
+  RosterSite *site = g_task_get_task_data (G_TASK (result));
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      roster_context_audit (self, "site-token-delete", roster_site_get_url (site), "failed", 0,
+                            NULL, error->message);
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (self->store != NULL)
+    {
+      roster_store_set_setting_sync (self->store, SETTING_SITE_URL, NULL, NULL);
+      roster_store_set_setting_sync (self->store, SETTING_SITE_EMAIL, NULL, NULL);
+    }
+
+  roster_context_audit (self, "site-token-delete", roster_site_get_url (site), "done", 0, NULL,
+                        "Site API token deleted from the keyring");
+  if (self->site == site)
+    set_site (self, NULL);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+roster_context_forget_site_async (RosterContext       *self,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) worker = NULL;
+
+  g_return_if_fail (ROSTER_IS_CONTEXT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, roster_context_forget_site_async);
+
+  if (self->site == NULL)
+    {
+      g_task_return_boolean (task, FALSE);
+      return;
+    }
+
+  worker = g_task_new (self, cancellable, forget_site_done_cb, g_steal_pointer (&task));
+  g_task_set_task_data (worker, g_object_ref (self->site), g_object_unref);
+  g_task_run_in_thread (worker, forget_site_thread);
+}
+
+gboolean
+roster_context_forget_site_finish (RosterContext  *self,
+                                   GAsyncResult   *result,
+                                   GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /* org details */
 
 void
@@ -1173,6 +1459,10 @@ roster_context_get_property (GObject    *object,
       g_value_set_int64 (value, self->synced_at);
       break;
 
+    case PROP_SITE:
+      g_value_set_object (value, self->site);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1198,6 +1488,10 @@ roster_context_class_init (RosterContextClass *klass)
     g_param_spec_int64 ("synced-at", NULL, NULL,
                         0, G_MAXINT64, 0,
                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_SITE] =
+    g_param_spec_object ("site", NULL, NULL,
+                         ROSTER_TYPE_SITE,
+                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SYNC_PROGRESS] =

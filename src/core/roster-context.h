@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 
 #include "roster-credentials.h"
+#include "roster-site.h"
 #include "roster-inactivity.h"
 #include "roster-store.h"
 #include "roster-user-set.h"
@@ -104,6 +105,35 @@ void               roster_context_sync_async         (RosterContext       *self,
                                                       GAsyncReadyCallback  callback,
                                                       gpointer             user_data);
 gboolean           roster_context_sync_finish        (RosterContext       *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
+
+/* The product site (Jira, JSM, Confluence) connection, or NULL. It is restored
+ * at open from the URL and email kept in the store and the token in the keyring;
+ * "site" is notified when it changes. */
+RosterSite        *roster_context_get_site           (RosterContext       *self);
+/* Uses the site as it is (the demo organization's, or one built from the
+ * environment); nothing is stored. */
+void               roster_context_set_site           (RosterContext       *self,
+                                                      RosterSite          *site);
+/* Validates URL, email and token against the site, then keeps the token in the
+ * keyring and the URL and email in the store (audited). */
+void               roster_context_connect_site_async (RosterContext       *self,
+                                                      const char          *url,
+                                                      const char          *email,
+                                                      const char          *token,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+gboolean           roster_context_connect_site_finish (RosterContext      *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
+/* Deletes the site token from the keyring and forgets the site (audited). */
+void               roster_context_forget_site_async  (RosterContext       *self,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+gboolean           roster_context_forget_site_finish (RosterContext       *self,
                                                       GAsyncResult        *result,
                                                       GError             **error);
 
