@@ -169,8 +169,7 @@ progress_cb (RosterBulkJob *job,
     return;
   rs->last_print = now;
   eta = roster_bulk_job_get_eta_seconds (job);
-  g_printerr ("%s%u/%u done, %u failed%s", rs->tty ? "\r" : "", n_done, n_total, n_failed,
-              eta >= 0 ? "" : "");
+  g_printerr ("%s%u/%u done, %u failed", rs->tty ? "\r" : "", n_done, n_total, n_failed);
   if (eta >= 0)
     g_printerr (_(", about %d s left"), eta);
   g_printerr (rs->tty ? "   " : "\n");
@@ -451,6 +450,13 @@ run_bulk (RosterBulkAction   action,
     {
       g_printerr (_("No user matches; nothing to do.\n"));
       return ROSTERCTL_EXIT_OK;
+    }
+  /* Emails are resolved through the cache: fill it on first use. */
+  for (guint i = 0; i < targets->len && roster_context_get_users (context) == NULL; i++)
+    {
+      if (roster_id_file_is_email (g_ptr_array_index (targets, i)) &&
+          !rosterctl_sync (context, FALSE, &error))
+        return rosterctl_error (error);
     }
   g_ptr_array_add (targets, NULL);
 
