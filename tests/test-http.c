@@ -565,6 +565,11 @@ test_parse_error_body (void)
   check_error_body ("{\"errors\":\"weird\",\"message\":7}", NULL);
   check_error_body ("{\"errors\":[null, 3, []]}", NULL);
   check_error_body ("{\"errors\":[{\"title\":", NULL);
+  /* One JSON value only: json-glib would take the last of several and leak the rest. */
+  check_error_body ("{\"message\":\"first\"}{\"message\":\"second\"}", NULL);
+  check_error_body ("{\"message\":\"}{\"} \n{}", NULL);
+  check_error_body ("[1] 2", NULL);
+  check_error_body (" {\"message\":\"a \\\" b}\"} \r\n\t", "a \" b}");
 
   /* Long text is bounded. */
   {
@@ -1003,6 +1008,8 @@ test_bad_bodies (void)
     { "this is not json", NULL },
     { "<!DOCTYPE html><html><body>Log in to Atlassian</body></html>", "text/html" },
     { "{\"ok\":true}", "text/html; charset=utf-8" },
+    { "{\"data\":[],\"links\":{}}{\"data\":[],\"links\":{}}", NULL },
+    { "[] []", NULL },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

@@ -548,6 +548,65 @@ sanitize_line (const char *text)
   return g_string_free (out, FALSE);
 }
 
+/* json-glib 1.6 accepts several top-level values ("{}{}"), keeps the last one and
+ * leaks the others. A response body is one JSON value: anything but white space
+ * after it makes the body invalid, checked before json-glib sees it. */
+static gboolean
+json_has_trailing_data (const char *data,
+                        gsize       length)
+{
+  gsize i = 0;
+  int depth = 0;
+  gboolean in_string = FALSE;
+
+  while (i < length && g_ascii_isspace (data[i]))
+    i++;
+
+  if (i < length && data[i] != '{' && data[i] != '[' && data[i] != '"')
+    {
+      /* A bare scalar runs up to white space or a structural character. */
+      while (i < length && !g_ascii_isspace (data[i]) && data[i] != '\0' &&
+             strchr ("{}[]\",:", data[i]) == NULL)
+        i++;
+    }
+  else
+    {
+      for (; i < length; i++)
+        {
+          char c = data[i];
+
+          if (in_string)
+            {
+              if (c == '\\')
+                i++;
+              else if (c == '"')
+                {
+                  in_string = FALSE;
+                  if (depth == 0)
+                    {
+                      i++;
+                      break;
+                    }
+                }
+            }
+          else if (c == '"')
+            in_string = TRUE;
+          else if (c == '{' || c == '[')
+            depth++;
+          else if ((c == '}' || c == ']') && --depth <= 0)
+            {
+              i++;
+              break;
+            }
+        }
+    }
+
+  while (i < length && g_ascii_isspace (data[i]))
+    i++;
+
+  return i < length;
+}
+
 char *
 roster_http_parse_error_body (const char *body,
                               gsize       length)
@@ -560,6 +619,9 @@ roster_http_parse_error_body (const char *body,
   const char *text;
 
   if (body == NULL || length == 0 || length > G_MAXSSIZE)
+    return NULL;
+
+  if (json_has_trailing_data (body, length))
     return NULL;
 
   parser = json_parser_new_immutable ();
@@ -994,6 +1056,12 @@ decode_json (RosterHttpResponse  *response,
   gsize length;
 
   data = g_bytes_get_data (response->body, &length);
+  if (json_has_trailing_data (data, length))
+    {
+      g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE,
+                   "Response from %s is not valid JSON: more than one value", path);
+      return FALSE;
+    }
   if (!json_parser_load_from_data (parser, data, (gssize) length, &local_error))
     {
       g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE,
