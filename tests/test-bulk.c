@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include "roster-admin-api.h"
 #include "roster-bulk.h"
@@ -815,6 +816,58 @@ test_resume_in_flight (Fixture       *f,
   assert_chain_intact (f);
 }
 
+static gboolean
+set_runner_func (sqlite3   *db,
+                 gpointer   data,
+                 gpointer  *out_result,
+                 GError   **error)
+{
+  char **args = data;
+  char *sql = sqlite3_mprintf ("UPDATE jobs SET state = 'running', message = %Q WHERE id = %Q",
+                               args[1], args[0]);
+
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_changes (db), ==, 1);
+  sqlite3_free (sql);
+  *out_result = GINT_TO_POINTER (TRUE);
+  return TRUE;
+}
+
+/* A job another live process is running is not run twice; one left "running"
+ * by a dead process is resumed. */
+static void
+test_runner_lease (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GPtrArray) ids = pick (f, "active", 4, NULL);
+  g_autoptr(RosterBulkPlan) plan = NULL;
+  g_autoptr(RosterBulkJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+  RosterStore *store = roster_context_get_store (f->context);
+  g_autofree char *alive = g_strdup_printf ("pid %d", (int) getppid ());
+
+  plan = plan_for (f, ROSTER_BULK_ACTION_SUSPEND, ROSTER_PRODUCT_OTHER, ids);
+  job = roster_bulk_job_create_sync (f->context, plan, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  roster_store_run_sync (store, set_runner_func,
+                         g_strdupv ((char *[]) { (char *) roster_bulk_job_get_id (job), alive, NULL }),
+                         (GDestroyNotify) g_strfreev, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (roster_bulk_job_run_sync (job, NULL, &error));
+  g_assert_error (error, ROSTER_ERROR, ROSTER_ERROR_CONFLICT);
+  g_clear_error (&error);
+  g_assert_cmpuint (count_all_writes (f), ==, 0);
+
+  roster_store_run_sync (store, set_runner_func,
+                         g_strdupv ((char *[]) { (char *) roster_bulk_job_get_id (job), "pid 2147483646", NULL }),
+                         (GDestroyNotify) g_strfreev, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (roster_bulk_job_run_sync (job, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (roster_bulk_job_get_n_done (job), ==, 4);
+}
+
 static void
 test_export_results (Fixture       *f,
                      gconstpointer  data)
@@ -954,6 +1007,7 @@ main (int   argc,
   ADD ("job/dropped-connections", test_faults, &dropped);
   ADD ("job/canary-pause-cancel", test_canary_pause_cancel, NULL);
   ADD ("job/resume-in-flight", test_resume_in_flight, NULL);
+  ADD ("job/runner-lease", test_runner_lease, NULL);
   ADD ("job/export-results", test_export_results, NULL);
 
   return g_test_run ();

@@ -12,7 +12,10 @@
  * A resume never sends a 'done' target again, and re-reads every "in-flight"
  * target from the API first: if it already is in the target state it is marked
  * done ("already applied") without a write. So a job killed at any point
- * completes every target exactly once.
+ * completes every target exactly once. While a job runs, jobs.message holds
+ * "pid N" of its runner (set with the start audit entry in one transaction),
+ * so a second live process cannot run the same job at the same time; a row
+ * left "running" by a dead process is resumable.
  *
  * Pacing: a concurrency window (AIMD: +1 after a window of successes, halved
  * when a 429 is seen in the transport statistics) and, when the API sends
@@ -25,8 +28,12 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n-lib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
 
 #include "roster-bulk.h"
 #include "roster-admin-api.h"
@@ -1580,33 +1587,93 @@ run_prep_free (RunPrep *rp)
   g_free (rp);
 }
 
+/* Whether another live process on this machine is running the job: the
+ * journal row of a running job carries "pid N" of its runner. A row left
+ * "running" by a process that died (kill -9) names a dead pid. */
+static gboolean
+runner_is_alive (const char *state,
+                 const char *message)
+{
+  guint64 pid;
+
+  if (g_strcmp0 (state, "running") != 0 || message == NULL || !g_str_has_prefix (message, "pid "))
+    return FALSE;
+  if (!g_ascii_string_to_unsigned (message + 4, 10, 1, G_MAXINT, &pid, NULL))
+    return FALSE;
+  if ((pid_t) pid == getpid ())
+    return FALSE;
+  return kill ((pid_t) pid, 0) == 0 || errno == EPERM;
+}
+
+/* In one transaction: refuses a job another live process is running, marks it
+ * running (with this pid) and audits the start; reads the protected accounts. */
 static gboolean
 run_prep_func (sqlite3   *db,
                gpointer   data,
                gpointer  *out_result,
                GError   **error)
 {
-  RunPrep *rp = g_new0 (RunPrep, 1);
+  JournalOp *start = data;
+  RunPrep *rp = NULL;
   sqlite3_stmt *stmt = NULL;
+  g_autofree char *state = NULL;
+  g_autofree char *message = NULL;
   int rc;
 
+  if (!_roster_store_exec (db, "BEGIN IMMEDIATE", error))
+    return FALSE;
+
+  if ((rc = sqlite3_prepare_v2 (db, "SELECT state, message FROM jobs WHERE id = ?1", -1, &stmt, NULL)) != SQLITE_OK)
+    goto fail_rc;
+  _roster_store_bind_text (stmt, 1, start->job_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      state = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      message = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  if (runner_is_alive (state, message))
+    {
+      g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_CONFLICT,
+                   _("Bulk job %s is being run by another Roster process (%s)"), start->job_id, message);
+      goto fail;
+    }
+
+  if (!step_bound (db, "UPDATE jobs SET state = ?3, updated_at = ?6, message = ?5 WHERE id = ?1"
+                       " AND ?2 IS NULL AND ?4 >= 0", start, error))
+    goto fail;
+  {
+    g_autoptr(RosterAuditEntry) entry = roster_audit_entry_new (start->audit_action, start->audit_target,
+                                                                start->audit_outcome, 0, start->job_id,
+                                                                start->audit_detail);
+
+    if (!roster_audit_append (db, entry, error))
+      goto fail;
+  }
+
+  rp = g_new0 (RunPrep, 1);
   rp->protected_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   if ((rc = sqlite3_prepare_v2 (db, "SELECT account_id FROM protected_accounts", -1, &stmt, NULL)) != SQLITE_OK)
-    {
-      run_prep_free (rp);
-      return _roster_store_fail (error, db, rc, "Reading protected accounts");
-    }
+    goto fail_rc;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_hash_table_add (rp->protected_ids, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-  sqlite3_finalize (stmt);
+  g_clear_pointer (&stmt, sqlite3_finalize);
   if (rc != SQLITE_DONE)
-    {
-      run_prep_free (rp);
-      return _roster_store_fail (error, db, rc, "Reading protected accounts");
-    }
+    goto fail_rc;
   rp->self_id = _roster_store_meta_get (db, ROSTER_BULK_META_SELF_ACCOUNT_ID, NULL);
+
+  if (!_roster_store_exec (db, "COMMIT", error))
+    goto fail;
   *out_result = rp;
   return TRUE;
+
+fail_rc:
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  _roster_store_fail (error, db, rc, "Starting the bulk job");
+fail:
+  g_clear_pointer (&rp, run_prep_free);
+  _roster_store_exec (db, "ROLLBACK", NULL);
+  return FALSE;
 }
 
 static void
@@ -1796,16 +1863,16 @@ roster_bulk_job_run_async (RosterBulkJob       *self,
 
   op = g_new0 (JournalOp, 1);
   op->kind = OP_JOB_STATE;
+  op->job_id = g_strdup (self->id);
   op->state_nick = g_strdup ("running");
+  op->message = g_strdup_printf ("pid %d", (int) getpid ());
   op->audit_action = g_strdup ("bulk-job-start");
   op->audit_target = g_strdup (roster_bulk_action_to_string (self->spec.action));
   op->audit_outcome = g_strdup (resumed ? "resumed" : "started");
   op->audit_detail = g_strdup_printf ("%u pending of %u", roster_bulk_job_get_n_pending (self),
                                       self->targets->len);
-  journal_submit (self, op, NULL, NULL);
-
-  roster_store_run_async (self->store, run_prep_func, NULL, NULL, NULL, run_prep_cb,
-                          g_object_ref (self));
+  roster_store_run_async (self->store, run_prep_func, op, (GDestroyNotify) journal_op_free, NULL,
+                          run_prep_cb, g_object_ref (self));
 
   if (cancellable != NULL)
     {
