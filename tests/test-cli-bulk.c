@@ -399,6 +399,16 @@ test_kill_resume (Fixture       *f,
   g_assert_cmpuint (sent, <, 40);
 
   job_id = only_job_id (f, TRUE);
+  /* The killed runner's job is offered as interrupted (paused), not running. */
+  run (f, NULL, NULL, &r, "jobs", "list", "--unfinished", "--format", "json", NULL);
+  {
+    g_autoptr(JsonNode) root = parse_json (r.out);
+    JsonObject *o = json_array_get_object_element (json_node_get_array (root), 0);
+
+    g_assert_cmpstr (json_object_get_string_member (o, "state"), ==, "paused");
+    g_assert_cmpint (json_object_get_int_member (o, "pending"), >, 0);
+  }
+  result_clear (&r);
   run (f, NULL, NULL, &r, "jobs", "resume", job_id, NULL);
   g_assert_cmpint (r.status, ==, 2);  /* no terminal, no --yes */
   result_clear (&r);

@@ -785,6 +785,10 @@ load_func (sqlite3   *db,
   params_to_spec (job, (const char *) sqlite3_column_text (stmt, 1));
   if (!_roster_bulk_job_state_from_string ((const char *) sqlite3_column_text (stmt, 2), &job->state))
     job->state = ROSTER_BULK_JOB_PAUSED;
+  /* Not running in this object: a "running" row was interrupted (or is run
+   * elsewhere, which run_async refuses). */
+  if (job->state == ROSTER_BULK_JOB_RUNNING)
+    job->state = ROSTER_BULK_JOB_PAUSED;
   job->created_at = sqlite3_column_int64 (stmt, 3);
   job->canary = sqlite3_column_int (stmt, 4);
   sqlite3_finalize (stmt);
@@ -1590,9 +1594,9 @@ run_prep_free (RunPrep *rp)
 /* Whether another live process on this machine is running the job: the
  * journal row of a running job carries "pid N" of its runner. A row left
  * "running" by a process that died (kill -9) names a dead pid. */
-static gboolean
-runner_is_alive (const char *state,
-                 const char *message)
+gboolean
+_roster_bulk_runner_is_alive (const char *state,
+                              const char *message)
 {
   guint64 pid;
 
@@ -1632,7 +1636,7 @@ run_prep_func (sqlite3   *db,
       message = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
     }
   g_clear_pointer (&stmt, sqlite3_finalize);
-  if (runner_is_alive (state, message))
+  if (_roster_bulk_runner_is_alive (state, message))
     {
       g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_CONFLICT,
                    _("Bulk job %s is being run by another Roster process (%s)"), start->job_id, message);

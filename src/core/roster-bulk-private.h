@@ -48,4 +48,9 @@ char               *_roster_bulk_describe_before       (const RosterBulkSpec *sp
 gboolean            _roster_bulk_user_in_target_state  (const RosterBulkSpec *spec,
                                                         RosterUser           *user);
 
+/* TRUE when a journal row in state `state` with `message` "pid N" names a live
+ * process other than this one (which then runs the job). */
+gboolean            _roster_bulk_runner_is_alive       (const char           *state,
+                                                        const char           *message);
+
 G_END_DECLS

@@ -15,6 +15,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "roster-bulk.h"
 #include "roster-admin-api.h"
@@ -1178,6 +1179,7 @@ list_jobs_func (sqlite3   *db,
 {
   ListData *ld = data;
   g_autoptr(GPtrArray) jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) roster_bulk_job_info_free);
+  g_autofree char *own_runner = g_strdup_printf ("pid %d", (int) getpid ());
   sqlite3_stmt *stmt = NULL;
   int rc;
 
@@ -1189,7 +1191,7 @@ list_jobs_func (sqlite3   *db,
                           " (SELECT count(*) FROM job_targets t WHERE t.job_id = j.id"
                           "   AND t.state = 'failed'),"
                           " (SELECT count(*) FROM job_targets t WHERE t.job_id = j.id"
-                          "   AND t.state = 'pending')"
+                          "   AND t.state = 'pending'), j.message"
                           " FROM jobs j WHERE (?1 = 0 OR j.state != 'finished')"
                           " ORDER BY j.created_at DESC, j.rowid DESC",
                           -1, &stmt, NULL) != SQLITE_OK)
@@ -1219,6 +1221,11 @@ list_jobs_func (sqlite3   *db,
             }
         }
       if (!_roster_bulk_job_state_from_string ((const char *) sqlite3_column_text (stmt, 3), &info->state))
+        info->state = ROSTER_BULK_JOB_PAUSED;
+      /* A job left "running" by a process that died was interrupted. */
+      if (info->state == ROSTER_BULK_JOB_RUNNING &&
+          !_roster_bulk_runner_is_alive ("running", (const char *) sqlite3_column_text (stmt, 11)) &&
+          g_strcmp0 ((const char *) sqlite3_column_text (stmt, 11), own_runner) != 0)
         info->state = ROSTER_BULK_JOB_PAUSED;
       info->created_at = sqlite3_column_int64 (stmt, 4);
       info->updated_at = sqlite3_column_int64 (stmt, 5);
