@@ -260,7 +260,9 @@ RosterBulkJob    *roster_bulk_job_new_undo_sync      (RosterContext       *conte
  * Completes TRUE with the state reached (see roster_bulk_job_get_state), FALSE
  * only when the journal cannot be written (or the job is already running).
  * Cancelling `cancellable` is the same as roster_bulk_job_cancel(). After the
- * run the cached users are updated (status / product access). */
+ * run the cached users are updated in the store (status / product access;
+ * reload the context's user set to show them). Fails with ROSTER_ERROR_CONFLICT
+ * when another live process is running the same job. */
 void              roster_bulk_job_run_async          (RosterBulkJob       *self,
                                                       GCancellable        *cancellable,
                                                       GAsyncReadyCallback  callback,
@@ -346,8 +348,9 @@ GPtrArray        *roster_bulk_list_jobs_finish       (RosterStore         *store
 GPtrArray        *roster_bulk_list_jobs_sync         (RosterStore         *store,
                                                       gboolean             unfinished_only,
                                                       GError             **error);
-/* Jobs not FINISHED (pending, running when the process died, paused, canary,
- * cancelled with targets left): offered for resumption. */
+/* Jobs not FINISHED (pending, paused, canary-paused, cancelled with targets
+ * left). A job whose runner process died (kill -9, crash) is reported PAUSED;
+ * RUNNING only while a live process runs it. */
 GPtrArray        *roster_bulk_list_unfinished_jobs   (RosterStore         *store,
                                                       GError             **error);
 
