@@ -868,6 +868,70 @@ test_runner_lease (Fixture       *f,
   g_assert_cmpuint (roster_bulk_job_get_n_done (job), ==, 4);
 }
 
+typedef struct
+{
+  RosterSandbox *sandbox;
+  guint          n;
+} LostData;
+
+static void
+lost_progress_cb (RosterBulkJob *job,
+                  guint          n_done,
+                  guint          n_failed,
+                  guint          n_total,
+                  gpointer       user_data)
+{
+  LostData *ld = user_data;
+
+  /* Every request timed out on our side; give the server time to apply them
+   * (it runs on its own thread) before the engine re-reads. */
+  if (n_failed == ld->n)
+    {
+      roster_sandbox_set_latency (ld->sandbox, 0);
+      g_usleep (700 * 1000);
+    }
+}
+
+/* A write whose answer was lost (timeout) but which the server applied ends
+ * done, confirmed by a re-read, not failed; one never applied stays failed. */
+static void
+test_lost_answer (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GPtrArray) ids = pick (f, "active", 3, NULL);
+  g_autoptr(RosterBulkPlan) plan = NULL;
+  g_autoptr(RosterBulkJob) job = NULL;
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GError) error = NULL;
+  RosterAdminApi *api = roster_context_get_admin_api (f->context);
+  LostData ld = { f->sandbox, 3 };
+
+  plan = plan_for (f, ROSTER_BULK_ACTION_SUSPEND, ROSTER_PRODUCT_OTHER, ids);
+  job = roster_bulk_job_create_sync (f->context, plan, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  roster_admin_api_set_retry_policy (api, 0, 10, 50);
+  roster_http_set_timeout (roster_admin_api_get_http (api), 1);
+  roster_sandbox_set_latency (f->sandbox, 1300);
+  g_signal_connect (job, "progress", G_CALLBACK (lost_progress_cb), &ld);
+  g_assert_true (roster_bulk_job_run_sync (job, NULL, &error));
+  g_assert_no_error (error);
+
+  results = roster_bulk_job_dup_results (job);
+  for (guint i = 0; i < results->len; i++)
+    {
+      RosterBulkResult *r = g_ptr_array_index (results, i);
+      g_autofree char *status = status_of (f, r->account_id);
+
+      g_assert_cmpstr (status, ==, "suspended");
+      g_assert_cmpint (r->state, ==, ROSTER_BULK_TARGET_DONE);
+      g_assert_nonnull (strstr (r->message, "confirmed"));
+    }
+  g_assert_cmpuint (roster_bulk_job_get_n_failed (job), ==, 0);
+  g_assert_cmpint (roster_bulk_job_get_state (job), ==, ROSTER_BULK_JOB_FINISHED);
+  assert_chain_intact (f);
+}
+
 static void
 test_export_results (Fixture       *f,
                      gconstpointer  data)
@@ -1008,6 +1072,7 @@ main (int   argc,
   ADD ("job/canary-pause-cancel", test_canary_pause_cancel, NULL);
   ADD ("job/resume-in-flight", test_resume_in_flight, NULL);
   ADD ("job/runner-lease", test_runner_lease, NULL);
+  ADD ("job/lost-answer", test_lost_answer, NULL);
   ADD ("job/export-results", test_export_results, NULL);
 
   return g_test_run ();

@@ -58,6 +58,7 @@ typedef struct
   guint                  in_flight_marked : 1;  /* the journal says it may have been sent */
   guint                  busy : 1;              /* being handled by this run */
   guint                  changed_now : 1;       /* done by this run: refresh the cache */
+  guint                  answer_lost : 1;       /* failed without an HTTP answer in this run */
 } JobTarget;
 
 static void
@@ -115,6 +116,7 @@ struct _RosterBulkJob
   guint               cancel_requested : 1;
   guint               finishing : 1;
   guint               prepared : 1;       /* protected set read and in-flight targets re-checked */
+  guint               rechecking : 1;     /* re-reading targets whose answer was lost */
 };
 
 G_DEFINE_FINAL_TYPE (RosterBulkJob, roster_bulk_job, G_TYPE_OBJECT)
@@ -1293,8 +1295,13 @@ request_cb (GObject      *object,
       finish_target (self, t, ROSTER_BULK_TARGET_DONE, response->status, NULL, "done");
     }
   else
-    finish_target (self, t, ROSTER_BULK_TARGET_FAILED, roster_http_error_get_status (error),
-                   error->message, "failed");
+    {
+      guint status = roster_http_error_get_status (error);
+
+      finish_target (self, t, ROSTER_BULK_TARGET_FAILED, status, error->message, "failed");
+      /* The write may have been applied before the connection was lost. */
+      t->answer_lost = status == 0;
+    }
   adapt_window (self);
   pump (self);
   g_object_unref (self);
@@ -1538,6 +1545,63 @@ finish_run (RosterBulkJob *self)
 }
 
 static void
+lost_answers_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  RosterBulkJob *self = user_data;
+  g_autoptr(GPtrArray) users = NULL;
+  g_autoptr(GError) error = NULL;
+
+  users = roster_admin_api_get_users_by_ids_finish (ROSTER_ADMIN_API (object), result, &error);
+  for (guint i = 0; users != NULL && i < users->len; i++)
+    {
+      g_autoptr(RosterUser) user = roster_user_new_from_json (g_ptr_array_index (users, i), NULL);
+      JobTarget *t = user != NULL ? g_hash_table_lookup (self->by_id, roster_user_get_account_id (user)) : NULL;
+
+      if (t == NULL || !t->answer_lost || t->state != ROSTER_BULK_TARGET_FAILED ||
+          !_roster_bulk_user_in_target_state (&self->spec, user))
+        continue;
+      /* Applied after all: journal and audit it as done. */
+      t->state = ROSTER_BULK_TARGET_PENDING;
+      self->n_failed--;
+      self->run_completed--;
+      finish_target (self, t, ROSTER_BULK_TARGET_DONE, 0,
+                     _("Applied (confirmed by re-reading after the connection was lost)"), "done");
+    }
+  for (guint i = 0; i < self->targets->len; i++)
+    ((JobTarget *) g_ptr_array_index (self->targets, i))->answer_lost = FALSE;
+  self->rechecking = FALSE;
+  pump (self);
+  g_object_unref (self);
+}
+
+/* Targets whose request got no answer may have been changed anyway: re-read
+ * them once before the run ends. TRUE when a re-read was started. */
+static gboolean
+recheck_lost_answers (RosterBulkJob *self)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+
+  for (guint i = 0; i < self->targets->len; i++)
+    {
+      JobTarget *t = g_ptr_array_index (self->targets, i);
+
+      if (t->answer_lost && t->state == ROSTER_BULK_TARGET_FAILED)
+        g_ptr_array_add (ids, t->account_id);
+    }
+  if (ids->len == 0)
+    return FALSE;
+  g_ptr_array_add (ids, NULL);
+  self->rechecking = TRUE;
+  roster_admin_api_get_users_by_ids_async (self->api, roster_context_get_org_id (self->context),
+                                           roster_context_get_directory_id (self->context),
+                                           (const char * const *) ids->pdata, NULL,
+                                           lost_answers_cb, g_object_ref (self));
+  return TRUE;
+}
+
+static void
 pump (RosterBulkJob *self)
 {
   gboolean stopping;
@@ -1571,10 +1635,13 @@ pump (RosterBulkJob *self)
       launch (self, t);
     }
 
-  if (self->in_flight == 0 && self->pending_ops == 0 &&
+  if (self->in_flight == 0 && self->pending_ops == 0 && !self->rechecking &&
       (stopping || next_pending (self) == NULL ||
        (self->canary_stop > 0 && n_finished (self) >= self->canary_stop)))
-    finish_run (self);
+    {
+      if (!recheck_lost_answers (self))
+        finish_run (self);
+    }
 }
 
 typedef struct
