@@ -1,6 +1,7 @@
 #!/bin/bash
 # Takes the screenshots in data/screenshots/ from the demo organization under Xvfb:
-# welcome.png, dashboard.png, users.png, settings.png, audit.png (1280x800, cairo renderer).
+# welcome.png, dashboard.png, users.png, customers.png, settings.png, audit.png (1280x800,
+# cairo renderer).
 #
 #   tools/screenshots.sh [builddir] [outdir]
 #
@@ -64,5 +65,6 @@ want() { [ -z "${ROSTER_SHOTS:-}" ] || [[ " $ROSTER_SHOTS " == *" $1 "* ]]; }
 want welcome && shoot welcome
 want dashboard && shoot dashboard --demo --page=dashboard
 want users && shoot users --demo --page=users
+want customers && shoot customers --demo --page=customers
 want settings && shoot settings --demo --page=settings
 want audit && shoot audit --demo --page=audit

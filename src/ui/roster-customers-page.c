@@ -636,3 +636,63 @@ roster_customers_page_get_site (RosterCustomersPage *self)
   g_return_val_if_fail (ROSTER_IS_CUSTOMERS_PAGE (self), NULL);
   return self->site;
 }
+
+gboolean
+roster_customers_page_select_project (RosterCustomersPage *self,
+                                      const char          *project_key)
+{
+  g_return_val_if_fail (ROSTER_IS_CUSTOMERS_PAGE (self), FALSE);
+  g_return_val_if_fail (project_key != NULL, FALSE);
+
+  for (guint i = 0; self->desks != NULL && i < self->desks->len; i++)
+    if (g_strcmp0 (roster_service_desk_get_project_key (g_ptr_array_index (self->desks, i)),
+                   project_key) == 0)
+      {
+        if (gtk_drop_down_get_selected (self->project_dropdown) == i)
+          load_selected_project (self);
+        else
+          gtk_drop_down_set_selected (self->project_dropdown, i);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+roster_customers_page_get_project_key (RosterCustomersPage *self)
+{
+  g_return_val_if_fail (ROSTER_IS_CUSTOMERS_PAGE (self), NULL);
+
+  return self->project ? roster_service_desk_get_project_key (self->project->desk) : NULL;
+}
+
+guint
+roster_customers_page_get_n_customers (RosterCustomersPage *self)
+{
+  g_return_val_if_fail (ROSTER_IS_CUSTOMERS_PAGE (self), 0);
+
+  return g_list_model_get_n_items (G_LIST_MODEL (self->customers));
+}
+
+guint
+roster_customers_page_get_n_organizations (RosterCustomersPage *self)
+{
+  g_return_val_if_fail (ROSTER_IS_CUSTOMERS_PAGE (self), 0);
+
+  return g_list_model_get_n_items (G_LIST_MODEL (self->orgs));
+}
+
+gboolean
+roster_customers_page_is_loading (RosterCustomersPage *self)
+{
+  g_return_val_if_fail (ROSTER_IS_CUSTOMERS_PAGE (self), FALSE);
+
+  return self->site != NULL && gtk_revealer_get_reveal_child (self->progress_revealer);
+}
+
+const char *
+roster_customers_page_get_state (RosterCustomersPage *self)
+{
+  g_return_val_if_fail (ROSTER_IS_CUSTOMERS_PAGE (self), NULL);
+
+  return gtk_stack_get_visible_child_name (self->stack);
+}

@@ -22,4 +22,17 @@ void        roster_customers_page_set_site (RosterCustomersPage *self,
                                             RosterSite          *site);
 RosterSite *roster_customers_page_get_site (RosterCustomersPage *self);
 
+/* Test entry points. Chooses the project with that key (FALSE when not listed). */
+gboolean    roster_customers_page_select_project  (RosterCustomersPage *self,
+                                                   const char          *project_key);
+/* (nullable) the key of the project shown. */
+const char *roster_customers_page_get_project_key (RosterCustomersPage *self);
+/* The shown project's customers (direct ∪ organization members) and organizations. */
+guint       roster_customers_page_get_n_customers (RosterCustomersPage *self);
+guint       roster_customers_page_get_n_organizations (RosterCustomersPage *self);
+/* Projects or customers are loading. */
+gboolean    roster_customers_page_is_loading      (RosterCustomersPage *self);
+/* The visible stack page: "connect" or "content". */
+const char *roster_customers_page_get_state       (RosterCustomersPage *self);
+
 G_END_DECLS

@@ -5,11 +5,13 @@
 
 #include <glib/gi18n.h>
 
+#include "roster-access-groups.h"
 #include "roster-application.h"
 #include "roster-error.h"
 #include "roster-labels.h"
 #include "roster-org.h"
 #include "roster-settings-page.h"
+#include "roster-site-group.h"
 
 struct _RosterSettingsPage
 {
@@ -41,6 +43,8 @@ struct _RosterSettingsPage
   GtkSwitch           *notifications_switch;
   GtkButton           *forget_button;
   RosterProtectedGroup *protected_group;
+  RosterSiteGroup     *site_group;
+  RosterAccessGroups  *access_groups;
 
   RosterContext       *context;       /* (owned) (nullable) */
   GSignalGroup        *context_signals;
@@ -760,6 +764,8 @@ roster_settings_page_class_init (RosterSettingsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RosterSettingsPage, notifications_switch);
   gtk_widget_class_bind_template_child (widget_class, RosterSettingsPage, forget_button);
   gtk_widget_class_bind_template_child (widget_class, RosterSettingsPage, protected_group);
+  gtk_widget_class_bind_template_child (widget_class, RosterSettingsPage, site_group);
+  gtk_widget_class_bind_template_child (widget_class, RosterSettingsPage, access_groups);
   gtk_widget_class_bind_template_callback (widget_class, key_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, validate_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, save_clicked_cb);
@@ -769,6 +775,8 @@ roster_settings_page_class_init (RosterSettingsPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, details_retry_clicked_cb);
 
   g_type_ensure (ROSTER_TYPE_PROTECTED_GROUP);
+  g_type_ensure (ROSTER_TYPE_SITE_GROUP);
+  g_type_ensure (ROSTER_TYPE_ACCESS_GROUPS);
 }
 
 static void
@@ -830,6 +838,8 @@ roster_settings_page_set_context (RosterSettingsPage *self,
     }
   update_org (self);
   load_thresholds (self);
+  roster_site_group_set_context (self->site_group, context, demo);
+  roster_access_groups_set_context (self->access_groups, context);
 }
 
 RosterProtectedGroup *
@@ -876,4 +886,20 @@ roster_settings_page_get_key_status (RosterSettingsPage *self)
   g_return_val_if_fail (ROSTER_IS_SETTINGS_PAGE (self), NULL);
 
   return self->key_status;
+}
+
+RosterSiteGroup *
+roster_settings_page_get_site_group (RosterSettingsPage *self)
+{
+  g_return_val_if_fail (ROSTER_IS_SETTINGS_PAGE (self), NULL);
+
+  return self->site_group;
+}
+
+RosterAccessGroups *
+roster_settings_page_get_access_groups (RosterSettingsPage *self)
+{
+  g_return_val_if_fail (ROSTER_IS_SETTINGS_PAGE (self), NULL);
+
+  return self->access_groups;
 }

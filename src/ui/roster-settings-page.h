@@ -5,6 +5,8 @@
 
 #include "roster-context.h"
 #include "roster-protected-group.h"
+#include "roster-access-groups.h"
+#include "roster-site-group.h"
 
 G_BEGIN_DECLS
 
@@ -29,5 +31,8 @@ const char *roster_settings_page_get_key_status     (RosterSettingsPage *self);
 /* The organization details once loaded (NULL while loading or after an error). */
 RosterProtectedGroup *roster_settings_page_get_protected_group (RosterSettingsPage *self);
 RosterOrgDetails *roster_settings_page_get_org_details (RosterSettingsPage *self);
+/* The product site and access group groups. */
+RosterSiteGroup    *roster_settings_page_get_site_group    (RosterSettingsPage *self);
+RosterAccessGroups *roster_settings_page_get_access_groups (RosterSettingsPage *self);
 
 G_END_DECLS

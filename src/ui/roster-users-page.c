@@ -20,6 +20,7 @@
 #include "roster-protected-model.h"
 #include "roster-query.h"
 #include "roster-search-index.h"
+#include "roster-space-filter.h"
 #include "roster-user-detail.h"
 #include "roster-users-page.h"
 
@@ -56,6 +57,7 @@ struct _RosterUsersPage
   GtkDropDown         *product_dropdown;
   GtkDropDown         *status_dropdown;
   GtkDropDown         *inactivity_dropdown;
+  RosterSpaceFilter   *space_filter;
   GtkLabel            *query_error_label;
   GtkLabel            *count_label;
   GtkLabel            *selected_label;
@@ -556,6 +558,7 @@ filter_rows (RosterUsersPage   *self,
 
   ctx.now_unix = self->now;
   ctx.thresholds = self->thresholds;
+  ctx.space_members = roster_space_filter_get_members (self->space_filter);
 
   if (roster_query_is_empty (query))
     {
@@ -637,6 +640,25 @@ sync_quick_filters (RosterUsersPage *self,
       gtk_drop_down_set_selected (quick[q].dropdown, selected);
     }
   self->updating_quick = FALSE;
+  roster_space_filter_set_query (self->space_filter, text);
+}
+
+static void
+space_chosen_cb (RosterUsersPage   *self,
+                 const char        *key,
+                 RosterSpaceFilter *filter)
+{
+  g_autofree char *text = NULL;
+
+  text = roster_query_text_set_field (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)),
+                                      "space", key);
+  roster_users_page_set_query (self, text);
+}
+
+static void
+space_members_changed_cb (RosterUsersPage *self)
+{
+  apply_query (self, FALSE);
 }
 
 static void
@@ -1225,6 +1247,9 @@ roster_users_page_class_init (RosterUsersPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
   gtk_widget_class_bind_template_callback (widget_class, quick_filter_changed_cb);
+  gtk_widget_class_bind_template_child (widget_class, RosterUsersPage, space_filter);
+  gtk_widget_class_bind_template_callback (widget_class, space_chosen_cb);
+  gtk_widget_class_bind_template_callback (widget_class, space_members_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, only_selected_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, select_all_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, clear_clicked_cb);
@@ -1234,6 +1259,7 @@ roster_users_page_class_init (RosterUsersPageClass *klass)
   gtk_widget_class_add_binding (widget_class, GDK_KEY_Escape, 0, escape_cb, NULL);
 
   g_type_ensure (ROSTER_TYPE_USER_DETAIL);
+  g_type_ensure (ROSTER_TYPE_SPACE_FILTER);
 }
 
 static void
@@ -1312,6 +1338,7 @@ roster_users_page_set_context (RosterUsersPage *self,
       if (context != NULL)
         roster_context_get_thresholds (context, &self->thresholds);
     }
+  roster_space_filter_set_context (self->space_filter, context);
   context_users_changed_cb (self);
 }
 

@@ -266,6 +266,18 @@ refresh_interval_changed_cb (RosterWindow *self)
   schedule_auto_refresh (self);
 }
 
+/* The product site follows the context (restored at open, connected or
+ * forgotten in Settings, or the demo's). */
+static void
+context_site_changed_cb (RosterWindow *self)
+{
+  RosterContext *context = self->context;
+
+  roster_customers_page_set_site (self->customers_page,
+                                  context != NULL && roster_context_is_open (context)
+                                    ? roster_context_get_site (context) : NULL);
+}
+
 static void
 set_context (RosterWindow  *self,
              RosterContext *context)
@@ -285,6 +297,7 @@ set_context (RosterWindow  *self,
   roster_dashboard_page_set_context (self->dashboard_page, context);
   roster_users_page_set_context (self->users_page, context);
   roster_settings_page_set_context (self->settings_page, context, demo);
+  context_site_changed_cb (self);
   roster_audit_page_set_context (self->audit_page,
                                  context != NULL && roster_context_is_open (context) ? context : NULL);
   roster_protected_model_set_context (self->protected_model,
@@ -618,6 +631,8 @@ roster_window_init (RosterWindow *self)
   self->context_signals = g_signal_group_new (ROSTER_TYPE_CONTEXT);
   g_signal_group_connect_object (self->context_signals, "sync-progress",
                                  G_CALLBACK (context_sync_progress_cb), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->context_signals, "notify::site",
+                                 G_CALLBACK (context_site_changed_cb), self, G_CONNECT_SWAPPED);
 }
 
 RosterWindow *
@@ -814,4 +829,12 @@ roster_window_get_audit_page (RosterWindow *self)
   g_return_val_if_fail (ROSTER_IS_WINDOW (self), NULL);
 
   return self->audit_page;
+}
+
+RosterCustomersPage *
+roster_window_get_customers_page (RosterWindow *self)
+{
+  g_return_val_if_fail (ROSTER_IS_WINDOW (self), NULL);
+
+  return self->customers_page;
 }

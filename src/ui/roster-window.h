@@ -17,6 +17,7 @@ G_DECLARE_FINAL_TYPE (RosterWindow, roster_window, ROSTER, WINDOW, AdwApplicatio
 typedef struct _RosterUsersPage RosterUsersPage;
 typedef struct _RosterDashboardPage RosterDashboardPage;
 typedef struct _RosterSettingsPage RosterSettingsPage;
+typedef struct _RosterCustomersPage RosterCustomersPage;
 
 RosterWindow        *roster_window_new                 (RosterApplication *application);
 void                 roster_window_show_loading        (RosterWindow      *self);
@@ -46,6 +47,7 @@ RosterUsersPage     *roster_window_get_users_page      (RosterWindow      *self)
 RosterDashboardPage *roster_window_get_dashboard_page  (RosterWindow      *self);
 RosterSettingsPage  *roster_window_get_settings_page   (RosterWindow      *self);
 RosterAuditPage     *roster_window_get_audit_page      (RosterWindow      *self);
+RosterCustomersPage *roster_window_get_customers_page  (RosterWindow      *self);
 RosterProtectedModel *roster_window_get_protected_model (RosterWindow     *self);
 
 G_END_DECLS
