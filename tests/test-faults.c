@@ -5,13 +5,15 @@
  * cache is intact (a fresh load and a CSV export are byte-for-byte what they were
  * before), and the store file passes PRAGMA integrity_check. Then the store
  * becomes read-only or full under a running sync: a clear ROSTER_ERROR_CACHE and
- * no corruption.
+ * no corruption. The bulk rows break the writes of a suspend job instead: the
+ * journal agrees with the server, no account is written twice, nothing is lost.
  */
 #include "config.h"
 
 #include <sqlite3.h>
 
 #include "roster-admin-api.h"
+#include "roster-bulk.h"
 #include "roster-context.h"
 #include "roster-error.h"
 #include "roster-export.h"
@@ -278,6 +280,142 @@ test_fault_row (Fixture       *f,
     }
 }
 
+/* Bulk: a suspend job of N_TARGETS accounts under each fault ---------------- */
+
+#define N_TARGETS 8
+
+/* Successful suspend writes the sandbox saw for one account. */
+static guint
+count_done_writes (Fixture    *f,
+                   const char *account_id)
+{
+  g_autoptr(GPtrArray) requests = roster_sandbox_dup_requests (f->sandbox);
+  g_autofree char *needle = g_strdup_printf ("/users/%s/suspend", account_id);
+  guint n = 0;
+
+  for (guint i = 0; i < requests->len; i++)
+    {
+      RosterSandboxRequest *r = g_ptr_array_index (requests, i);
+
+      if (g_strcmp0 (r->method, "POST") == 0 && g_str_has_suffix (r->path, needle) &&
+          r->status >= 200 && r->status < 300)
+        n++;
+    }
+  return n;
+}
+
+static void
+assert_results_equal (GPtrArray *a,
+                      GPtrArray *b)
+{
+  g_assert_cmpuint (a->len, ==, b->len);
+  for (guint i = 0; i < a->len; i++)
+    {
+      RosterBulkResult *x = g_ptr_array_index (a, i);
+      RosterBulkResult *y = g_ptr_array_index (b, i);
+
+      g_assert_cmpstr (x->account_id, ==, y->account_id);
+      g_assert_cmpint (x->state, ==, y->state);
+    }
+}
+
+static void
+test_bulk_row (Fixture       *f,
+               gconstpointer  data)
+{
+  const FaultRow *row = data;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) ids = roster_sandbox_dup_account_ids (f->sandbox, "active", N_TARGETS);
+  g_autoptr(RosterBulkPlan) plan = NULL;
+  g_autoptr(RosterBulkJob) job = NULL;
+  g_autoptr(RosterBulkJob) reloaded = NULL;
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GPtrArray) results_again = NULL;
+  guint n_done = 0, n_failed = 0, n_skipped = 0, n_pending = 0, n_total;
+
+  g_assert_cmpuint (g_strv_length (ids), ==, N_TARGETS);
+  plan = roster_bulk_plan_new_sync (f->context, ROSTER_BULK_ACTION_SUSPEND, ROSTER_PRODUCT_OTHER,
+                                    (const char * const *) ids, NULL, &error);
+  g_assert_no_error (error);
+  job = roster_bulk_job_create_sync (f->context, plan, NULL, NULL, &error);
+  g_assert_no_error (error);
+  /* An org admin among them is left out by the plan (protected). */
+  n_total = roster_bulk_job_get_n_total (job);
+  g_assert_cmpuint (n_total, >=, N_TARGETS / 2);
+
+  roster_sandbox_clear_requests (f->sandbox);
+  if (row->stop_after >= 0)
+    roster_sandbox_stop_after (f->sandbox, 3);
+  else
+    roster_sandbox_set_fault (f->sandbox, row->fault, "/suspend", row->count);
+
+  /* The run itself never fails for a fault of the server: targets do. */
+  g_assert_true (roster_bulk_job_run_sync (job, NULL, &error));
+  g_assert_no_error (error);
+  roster_sandbox_set_fault (f->sandbox, ROSTER_SANDBOX_FAULT_NONE, NULL, 0);
+  g_test_message ("%s: %s, %u done, %u failed, %u skipped", row->name,
+                  roster_bulk_job_state_to_string (roster_bulk_job_get_state (job)),
+                  roster_bulk_job_get_n_done (job), roster_bulk_job_get_n_failed (job),
+                  roster_bulk_job_get_n_skipped (job));
+
+  /* Journal consistent: what a fresh load reads is what the run reported. */
+  results = roster_bulk_job_dup_results (job);
+  reloaded = roster_bulk_job_load_sync (f->context, roster_bulk_job_get_id (job), NULL, &error);
+  g_assert_no_error (error);
+  results_again = roster_bulk_job_dup_results (reloaded);
+  assert_results_equal (results, results_again);
+  g_assert_cmpuint (results->len, ==, n_total);
+
+  for (guint i = 0; i < results->len; i++)
+    {
+      RosterBulkResult *r = g_ptr_array_index (results, i);
+      g_autofree char *status = roster_sandbox_dup_user_status (f->sandbox, r->account_id);
+      gboolean changed = g_strcmp0 (status, "suspended") == 0;
+
+      /* No write twice. */
+      g_assert_cmpuint (count_done_writes (f, r->account_id), <=, 1);
+      /* Nothing lost: the journal says done exactly when the server changed. */
+      switch (r->state)
+        {
+        case ROSTER_BULK_TARGET_DONE:
+          n_done++;
+          if (!changed && (row->fault == ROSTER_SANDBOX_FAULT_WRONG_CONTENT_TYPE ||
+                           row->fault == ROSTER_SANDBOX_FAULT_MALFORMED ||
+                           row->fault == ROSTER_SANDBOX_FAULT_HUGE))
+            {
+              /* Known bug: a 2xx whose body is not the API's JSON (a text/html
+               * login or proxy page, garbage) answering a write is taken as
+               * success, so the journal says done while the account was never
+               * written. */
+              g_test_incomplete ("a write answered by a 2xx that is not JSON is journaled as done");
+              return;
+            }
+          g_assert_true (changed);
+          break;
+        case ROSTER_BULK_TARGET_SKIPPED:
+          n_skipped++;
+          g_assert_true (changed);
+          break;
+        case ROSTER_BULK_TARGET_FAILED:
+          n_failed++;
+          g_assert_false (changed);
+          break;
+        case ROSTER_BULK_TARGET_PENDING:
+        default:
+          n_pending++;
+          g_assert_false (changed);
+          break;
+        }
+    }
+  g_assert_cmpuint (n_failed, ==, roster_bulk_job_get_n_failed (job));
+  g_assert_cmpuint (n_done + n_failed + n_skipped + n_pending, ==, n_total);
+  if (row->expected_code < 0)
+    g_assert_cmpuint (n_failed + n_pending, ==, 0);
+
+  /* The cache was left whole. */
+  assert_integrity (f);
+}
+
 /* Store under pressure --------------------------------------------------------- */
 
 static gboolean
@@ -363,6 +501,12 @@ main (int   argc,
       g_autofree char *path = g_strdup_printf ("/roster/faults/sync-export/%s", rows[i].name);
 
       g_test_add (path, Fixture, &rows[i], fixture_setup, test_fault_row, fixture_teardown);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/roster/faults/bulk/%s", rows[i].name);
+
+      g_test_add (path, Fixture, &rows[i], fixture_setup, test_bulk_row, fixture_teardown);
     }
   g_test_add ("/roster/faults/store/disk-full", Fixture, NULL, fixture_setup, test_disk_full,
               fixture_teardown);

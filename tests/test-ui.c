@@ -591,6 +591,335 @@ test_audit_page (Fixture       *fx,
   g_assert_cmpint (roster_audit_page_get_verified (audit), ==, 1);
 }
 
+
+/* Bulk changes */
+
+#include "roster-bulk-dialog.h"
+#include "roster-jobs-banner.h"
+#include "roster-sandbox.h"
+
+/* Up to n ids of a sandbox kind that are not org admins. */
+static GPtrArray *
+pick_ids (RosterSandbox *sandbox,
+          const char    *kind,
+          guint          n)
+{
+  g_auto(GStrv) ids = roster_sandbox_dup_account_ids (sandbox, kind, 0);
+  g_auto(GStrv) admins = roster_sandbox_dup_account_ids (sandbox, "org-admin", 0);
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; ids[i] != NULL && out->len < n; i++)
+    if (!g_strv_contains ((const char * const *) admins, ids[i]))
+      g_ptr_array_add (out, g_strdup (ids[i]));
+  g_assert_cmpuint (out->len, ==, n);
+  return out;
+}
+
+typedef struct
+{
+  Fixture          *fx;
+  RosterBulkDialog *not_this;  /* a dialog that was already handled */
+} DialogWait;
+
+static gboolean
+dialog_on_page (gpointer data)
+{
+  DialogWait *wait = data;
+  RosterBulkDialog *dialog = roster_window_get_bulk_dialog (wait->fx->window);
+  const char *page;
+
+  if (dialog == NULL || dialog == wait->not_this)
+    return FALSE;
+  page = roster_bulk_dialog_get_page (dialog);
+  return g_strcmp0 (page, "preview") == 0 || g_strcmp0 (page, "error") == 0;
+}
+
+static gboolean
+dialog_run_ended (gpointer data)
+{
+  RosterBulkDialog *dialog = data;
+  RosterBulkJob *job = roster_bulk_dialog_get_job (dialog);
+
+  return job != NULL && !roster_bulk_dialog_is_running (dialog) &&
+         roster_bulk_job_get_state (job) != ROSTER_BULK_JOB_RUNNING &&
+         roster_bulk_job_get_state (job) != ROSTER_BULK_JOB_PENDING;
+}
+
+static gboolean
+dialog_gone (gpointer data)
+{
+  Fixture *fx = data;
+
+  return roster_window_get_bulk_dialog (fx->window) == NULL;
+}
+
+static gboolean
+sync_done (gpointer data)
+{
+  Fixture *fx = data;
+
+  return !roster_window_is_syncing (fx->window);
+}
+
+static RosterStatus
+cached_status (Fixture    *fx,
+               const char *account_id)
+{
+  RosterUserSet *set = users_of (fx);
+  int i = roster_user_set_lookup (set, account_id);
+
+  g_assert_cmpint (i, >=, 0);
+  return roster_user_set_get_status (set, i);
+}
+
+static void
+assert_sandbox_status (RosterSandbox *sandbox,
+                       const char    *account_id,
+                       const char    *expected)
+{
+  g_autofree char *status = roster_sandbox_dup_user_status (sandbox, account_id);
+
+  g_assert_cmpstr (status, ==, expected);
+}
+
+static RosterBulkDialog *
+open_bulk (Fixture    *fx,
+           const char *action)
+{
+  DialogWait wait = { fx, NULL };
+  RosterBulkDialog *dialog;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.bulk-action", "s", action));
+  g_assert_true (wait_until (dialog_on_page, &wait));
+  dialog = roster_window_get_bulk_dialog (fx->window);
+  g_assert_cmpstr (roster_bulk_dialog_get_page (dialog), ==, "preview");
+  return dialog;
+}
+
+static void
+close_bulk (Fixture          *fx,
+            RosterBulkDialog *dialog)
+{
+  gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_true (wait_until (dialog_gone, fx));
+  /* The window refreshes the users after a job that changed something. */
+  g_assert_true (wait_until (sync_done, fx));
+}
+
+static void
+test_bulk_suspend_undo (Fixture       *fx,
+                        gconstpointer  data)
+{
+  RosterUsersPage *page = roster_window_get_users_page (fx->window);
+  RosterSandbox *sandbox;
+  RosterBulkDialog *dialog, *undo_dialog;
+  RosterBulkPlan *plan;
+  RosterBulkJob *job;
+  g_autoptr(GPtrArray) active = NULL;
+  g_autoptr(GPtrArray) suspended = NULL;
+  g_auto(GStrv) admins = NULL;
+  g_autofree char *job_id = NULL;
+  g_autofree char *admin_path = NULL;
+  DialogWait wait = { fx, NULL };
+
+  fixture_open_demo (fx);
+  sandbox = roster_application_get_sandbox (fx->app);
+  active = pick_ids (sandbox, "active", 3);
+  suspended = pick_ids (sandbox, "suspended", 1);
+  admins = roster_sandbox_dup_account_ids (sandbox, "org-admin", 1);
+  g_assert_nonnull (admins[0]);
+
+  roster_window_set_page (fx->window, "users");
+  for (guint i = 0; i < active->len; i++)
+    roster_users_page_set_selected (page, g_ptr_array_index (active, i), TRUE);
+  roster_users_page_set_selected (page, g_ptr_array_index (suspended, 0), TRUE);
+  roster_users_page_set_selected (page, admins[0], TRUE);
+  g_assert_cmpuint (roster_users_page_get_n_selected (page), ==, 5);
+  roster_sandbox_clear_requests (sandbox);
+
+  /* Preview: the plan re-read from the API, nothing written. */
+  dialog = open_bulk (fx, "deactivate-access");
+  plan = roster_bulk_dialog_get_plan (dialog);
+  g_assert_nonnull (plan);
+  g_assert_cmpint (roster_bulk_plan_get_action (plan), ==, ROSTER_BULK_ACTION_SUSPEND);
+  g_assert_cmpuint (roster_bulk_plan_get_count (plan, ROSTER_BULK_CLASS_WILL_CHANGE), ==, 3);
+  g_assert_cmpuint (roster_bulk_plan_get_count (plan, ROSTER_BULK_CLASS_ALREADY), ==, 1);
+  g_assert_cmpuint (roster_bulk_plan_get_count (plan, ROSTER_BULK_CLASS_PROTECTED), ==, 1);
+  g_assert_cmpuint (roster_bulk_dialog_get_n_rows (dialog), ==, 5);
+  g_assert_cmpstr (roster_bulk_dialog_get_confirm_label (dialog), ==, "Deactivate Access for 3 Users");
+  /* (reads may be POSTs, such as the user search; no write is) */
+  g_assert_cmpuint (roster_sandbox_count_requests (sandbox, "POST", "/suspend"), ==, 0);
+
+  /* Run without a canary. */
+  roster_bulk_dialog_set_canary (dialog, 0);
+  roster_bulk_dialog_confirm (dialog);
+  g_assert_true (wait_until (dialog_run_ended, dialog));
+  job = roster_bulk_dialog_get_job (dialog);
+  g_assert_cmpint (roster_bulk_job_get_state (job), ==, ROSTER_BULK_JOB_FINISHED);
+  g_assert_cmpuint (roster_bulk_job_get_n_done (job), ==, 3);
+  g_assert_cmpuint (roster_bulk_job_get_n_failed (job), ==, 0);
+  g_assert_cmpstr (roster_bulk_dialog_get_page (dialog), ==, "run");
+  g_assert_cmpuint (roster_bulk_dialog_get_n_rows (dialog), ==, 3);
+  job_id = g_strdup (roster_bulk_job_get_id (job));
+
+  for (guint i = 0; i < active->len; i++)
+    assert_sandbox_status (sandbox, g_ptr_array_index (active, i), "suspended");
+  /* The protected org admin never received a write. */
+  admin_path = g_strdup_printf ("/users/%s/", admins[0]);
+  g_assert_cmpuint (roster_sandbox_count_requests (sandbox, "POST", admin_path), ==, 0);
+  g_assert_cmpuint (roster_sandbox_count_requests (sandbox, "POST", "/suspend"), ==, 3);
+
+  /* After closing, the list shows the new states. */
+  close_bulk (fx, dialog);
+  for (guint i = 0; i < active->len; i++)
+    g_assert_cmpint (cached_status (fx, g_ptr_array_index (active, i)), ==, ROSTER_STATUS_SUSPENDED);
+
+  /* Undo (the toast's action): a new job with its own preview. */
+  roster_sandbox_clear_requests (sandbox);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.bulk-undo", "s", job_id));
+  g_assert_true (wait_until (dialog_on_page, &wait));
+  undo_dialog = roster_window_get_bulk_dialog (fx->window);
+  g_assert_cmpstr (roster_bulk_dialog_get_page (undo_dialog), ==, "preview");
+  g_assert_cmpstr (roster_bulk_dialog_get_confirm_label (undo_dialog), ==, "Reactivate Access for 3 Users");
+  g_assert_cmpuint (roster_sandbox_count_requests (sandbox, "POST", "/restore"), ==, 0);
+  roster_bulk_dialog_confirm (undo_dialog);
+  g_assert_true (wait_until (dialog_run_ended, undo_dialog));
+  job = roster_bulk_dialog_get_job (undo_dialog);
+  g_assert_cmpint (roster_bulk_job_get_state (job), ==, ROSTER_BULK_JOB_FINISHED);
+  g_assert_cmpuint (roster_bulk_job_get_n_done (job), ==, 3);
+  for (guint i = 0; i < active->len; i++)
+    assert_sandbox_status (sandbox, g_ptr_array_index (active, i), "active");
+  /* Exactly what changed: the already-suspended user stays suspended. */
+  assert_sandbox_status (sandbox, g_ptr_array_index (suspended, 0), "suspended");
+  g_assert_cmpuint (roster_sandbox_count_requests (sandbox, "POST", admin_path), ==, 0);
+  close_bulk (fx, undo_dialog);
+  for (guint i = 0; i < active->len; i++)
+    g_assert_cmpint (cached_status (fx, g_ptr_array_index (active, i)), ==, ROSTER_STATUS_ACTIVE);
+}
+
+static gboolean
+banner_loaded (gpointer data)
+{
+  return roster_jobs_banner_is_loaded (data);
+}
+
+static void
+test_bulk_canary_resume (Fixture       *fx,
+                         gconstpointer  data)
+{
+  RosterUsersPage *page = roster_window_get_users_page (fx->window);
+  RosterJobsBanner *banner = roster_window_get_jobs_banner (fx->window);
+  RosterSandbox *sandbox;
+  RosterBulkDialog *dialog;
+  RosterBulkJob *job;
+  g_autoptr(GPtrArray) active = NULL;
+  g_autofree char *job_id = NULL;
+  g_autofree char *csv_path = g_build_filename (g_get_tmp_dir (), "roster-bulk-results.csv", NULL);
+  g_autoptr(GFile) csv = g_file_new_for_path (csv_path);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  DialogWait wait = { fx, NULL };
+  guint suspended = 0;
+
+  fixture_open_demo (fx);
+  g_assert_true (wait_until (banner_loaded, banner));
+  g_assert_null (roster_jobs_banner_get_job_id (banner));
+  sandbox = roster_application_get_sandbox (fx->app);
+  active = pick_ids (sandbox, "active", 6);
+  for (guint i = 0; i < active->len; i++)
+    roster_users_page_set_selected (page, g_ptr_array_index (active, i), TRUE);
+
+  /* Canary of 2: pauses after the first two. */
+  dialog = open_bulk (fx, "deactivate-access");
+  roster_bulk_dialog_set_canary (dialog, 2);
+  roster_bulk_dialog_confirm (dialog);
+  g_assert_true (wait_until (dialog_run_ended, dialog));
+  job = roster_bulk_dialog_get_job (dialog);
+  g_assert_cmpint (roster_bulk_job_get_state (job), ==, ROSTER_BULK_JOB_CANARY_PAUSED);
+  g_assert_cmpuint (roster_bulk_job_get_n_done (job), ==, 2);
+  for (guint i = 0; i < active->len; i++)
+    {
+      g_autofree char *status = roster_sandbox_dup_user_status (sandbox, g_ptr_array_index (active, i));
+
+      suspended += g_strcmp0 (status, "suspended") == 0;
+    }
+  g_assert_cmpuint (suspended, ==, 2);
+  job_id = g_strdup (roster_bulk_job_get_id (job));
+
+  /* Results export (CSV): one line per target, plus the header. */
+  g_assert_true (roster_bulk_dialog_write_results (dialog, csv, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (csv_path, &contents, NULL, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < active->len; i++)
+    g_assert_nonnull (strstr (contents, g_ptr_array_index (active, i)));
+  g_unlink (csv_path);
+
+  /* Closing leaves the job interrupted: the banner offers it. */
+  close_bulk (fx, dialog);
+  g_assert_true (wait_until (banner_loaded, banner));
+  g_assert_cmpstr (roster_jobs_banner_get_job_id (banner), ==, job_id);
+
+  /* Resume from the banner: confirmation first, then the rest. */
+  g_signal_emit_by_name (banner, "resume", job_id);
+  g_assert_true (wait_until (dialog_on_page, &wait));
+  dialog = roster_window_get_bulk_dialog (fx->window);
+  g_assert_cmpstr (roster_bulk_dialog_get_confirm_label (dialog), ==, "Resume for 4 Users");
+  roster_bulk_dialog_confirm (dialog);
+  g_assert_true (wait_until (dialog_run_ended, dialog));
+  job = roster_bulk_dialog_get_job (dialog);
+  g_assert_cmpint (roster_bulk_job_get_state (job), ==, ROSTER_BULK_JOB_FINISHED);
+  for (guint i = 0; i < active->len; i++)
+    assert_sandbox_status (sandbox, g_ptr_array_index (active, i), "suspended");
+  g_assert_cmpuint (roster_sandbox_count_requests (sandbox, "POST", "/suspend"), ==, 6);
+  close_bulk (fx, dialog);
+  g_assert_true (wait_until (banner_loaded, banner));
+  g_assert_null (roster_jobs_banner_get_job_id (banner));
+}
+
+static void
+test_bulk_discard (Fixture       *fx,
+                   gconstpointer  data)
+{
+  RosterUsersPage *page = roster_window_get_users_page (fx->window);
+  RosterJobsBanner *banner = roster_window_get_jobs_banner (fx->window);
+  RosterSandbox *sandbox;
+  RosterBulkDialog *dialog;
+  g_autoptr(GPtrArray) active = NULL;
+  g_autoptr(RosterBulkJob) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *job_id = NULL;
+  RosterStore *store;
+
+  fixture_open_demo (fx);
+  sandbox = roster_application_get_sandbox (fx->app);
+  store = roster_context_get_store (roster_application_get_context (fx->app));
+  active = pick_ids (sandbox, "active", 4);
+  for (guint i = 0; i < active->len; i++)
+    roster_users_page_set_selected (page, g_ptr_array_index (active, i), TRUE);
+
+  dialog = open_bulk (fx, "deactivate-access");
+  roster_bulk_dialog_set_canary (dialog, 1);
+  roster_bulk_dialog_confirm (dialog);
+  g_assert_true (wait_until (dialog_run_ended, dialog));
+  job_id = g_strdup (roster_bulk_job_get_id (roster_bulk_dialog_get_job (dialog)));
+  close_bulk (fx, dialog);
+  g_assert_true (wait_until (banner_loaded, banner));
+  g_assert_cmpstr (roster_jobs_banner_get_job_id (banner), ==, job_id);
+
+  /* Discard: cancelled in the journal, audited, no longer offered, nothing sent. */
+  roster_sandbox_clear_requests (sandbox);
+  roster_jobs_banner_discard (banner);
+  g_assert_true (wait_until (banner_loaded, banner));
+  g_assert_null (roster_jobs_banner_get_job_id (banner));
+  loaded = roster_bulk_job_load_sync (roster_application_get_context (fx->app), job_id, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (roster_bulk_job_get_state (loaded), ==, ROSTER_BULK_JOB_CANCELLED);
+  g_assert_cmpuint (roster_bulk_job_get_n_pending (loaded), ==, 3);
+  g_assert_cmpuint (count_audit (store, "bulk-job-cancel", NULL), >=, 1);
+  g_assert_cmpuint (roster_sandbox_count_requests (sandbox, "POST", "/suspend"), ==, 0);
+}
+
 /* GTK's own spinner icon is an SVG: without the gdk-pixbuf SVG loader
  * (librsvg2-common) it only warns, and that is not what is tested here. */
 static gboolean
@@ -646,6 +975,13 @@ main (int   argc,
   g_test_add ("/roster/ui/audit-page", Fixture, NULL, fixture_setup, test_audit_page,
               fixture_teardown);
   g_test_add ("/roster/ui/org-details", Fixture, NULL, fixture_setup, test_org_details,
+              fixture_teardown);
+
+  g_test_add ("/roster/ui/bulk-suspend-undo", Fixture, NULL, fixture_setup, test_bulk_suspend_undo,
+              fixture_teardown);
+  g_test_add ("/roster/ui/bulk-canary-resume", Fixture, NULL, fixture_setup,
+              test_bulk_canary_resume, fixture_teardown);
+  g_test_add ("/roster/ui/bulk-discard", Fixture, NULL, fixture_setup, test_bulk_discard,
               fixture_teardown);
 
   return g_test_run ();

@@ -4,6 +4,7 @@
 #   bench-sync (when built: sync of a large organization against a raw fetch)
 #
 #   tools/bench.sh [builddir] [bench-ui arguments…]
+#   ROSTER_BENCH_ONLY=ui tools/bench.sh …   (skips bench-sync)
 #
 # Runs under Xvfb 1280x1024 with GSK_RENDERER=cairo so that runs compare, inside its
 # own D-Bus session, with a throw-away HOME and XDG directories.
@@ -35,7 +36,7 @@ else
   echo "bench-ui not built (meson -Dgui=true -Dbenchmarks=true)"
 fi
 
-if [ -x "$builddir/tests/bench/bench-sync" ]; then
+if [ "${ROSTER_BENCH_ONLY:-}" != ui ] && [ -x "$builddir/tests/bench/bench-sync" ]; then
   echo
   echo "### bench-sync"
   "$builddir/tests/bench/bench-sync" 2>&1 | grep -v -e '-DEBUG'

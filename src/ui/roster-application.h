@@ -37,5 +37,7 @@ void               roster_application_set_demo_options  (RosterApplication *self
 char              *roster_describe_error                (const GError      *error);
 /* "1,234" with the locale's grouping. */
 char              *roster_format_count                  (guint              n);
+/* ROSTER_BENCH=1: prints "roster-bench: mark WHAT monotonic_us=N" (startup timing). */
+void               roster_bench_mark                    (const char        *what);
 
 G_END_DECLS

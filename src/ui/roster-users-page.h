@@ -44,6 +44,8 @@ void                 roster_users_page_set_selected         (RosterUsersPage   *
 gboolean             roster_users_page_is_selected          (RosterUsersPage   *self,
                                                              const char        *account_id);
 guint                roster_users_page_get_n_selected       (RosterUsersPage   *self);
+/* The selected account ids (bulk actions). (transfer full) */
+char               **roster_users_page_dup_selected_ids     (RosterUsersPage   *self);
 void                 roster_users_page_set_show_only_selected (RosterUsersPage *self,
                                                              gboolean           only_selected);
 /* Matches of the current query (0 when nothing matches, even though the list
