@@ -363,6 +363,7 @@ app_org_opened_cb (RosterWindow      *self,
   RosterContext *context = roster_application_get_context (application);
 
   set_context (self, context);
+  roster_bench_mark ("pages-have-context");
   set_mode (self, "org");
 
   if (g_getenv ("ROSTER_BENCH") != NULL && gtk_widget_get_frame_clock (GTK_WIDGET (self)) != NULL)
