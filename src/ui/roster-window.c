@@ -7,10 +7,13 @@
 #include <stdlib.h>
 
 #include "roster-audit-page.h"
+#include "roster-bulk-dialog.h"
 #include "roster-connect-dialog.h"
 #include "roster-customers-page.h"
 #include "roster-dashboard-page.h"
+#include "roster-error.h"
 #include "roster-inactivity.h"
+#include "roster-jobs-banner.h"
 #include "roster-settings-page.h"
 #include "roster-stats.h"
 #include "roster-users-page.h"
@@ -36,6 +39,7 @@ struct _RosterWindow
   GtkProgressBar       *progress_bar;
   GtkRevealer          *error_revealer;
   GtkLabel             *error_label;
+  RosterJobsBanner     *jobs_banner;
   GtkStack             *main_stack;
   GtkSpinner           *loading_spinner;
   RosterWelcomePage    *welcome_page;
@@ -54,6 +58,9 @@ struct _RosterWindow
   GCancellable         *sync_cancellable; /* (owned) (nullable) */
   RosterProtectedModel *protected_model;  /* (owned) shared by the pages */
   RosterUserSet        *users_before;     /* (owned) (nullable) the set before a refresh */
+  RosterBulkDialog     *bulk_dialog;      /* (nullable) weak: the open bulk window */
+  GCancellable         *bulk_cancellable; /* (owned) (nullable) loading an undo or resume */
+  AdwToast             *undo_toast;       /* (nullable) weak */
   gint64                users_before_at;  /* the clock it was classified with */
 
   guint                 auto_refresh_id;
@@ -278,18 +285,6 @@ context_site_changed_cb (RosterWindow *self)
                                     ? roster_context_get_site (context) : NULL);
 }
 
-/* The product site follows the context (restored at open, connected or
- * forgotten in Settings, or the demo's). */
-static void
-context_site_changed_cb (RosterWindow *self)
-{
-  RosterContext *context = self->context;
-
-  roster_customers_page_set_site (self->customers_page,
-                                  context != NULL && roster_context_is_open (context)
-                                    ? roster_context_get_site (context) : NULL);
-}
-
 static void
 set_context (RosterWindow  *self,
              RosterContext *context)
@@ -310,9 +305,10 @@ set_context (RosterWindow  *self,
   roster_users_page_set_context (self->users_page, context);
   roster_settings_page_set_context (self->settings_page, context, demo);
   context_site_changed_cb (self);
-  context_site_changed_cb (self);
   roster_audit_page_set_context (self->audit_page,
                                  context != NULL && roster_context_is_open (context) ? context : NULL);
+  roster_jobs_banner_set_context (self->jobs_banner,
+                                  context != NULL && roster_context_is_open (context) ? context : NULL);
   roster_protected_model_set_context (self->protected_model,
                                       context != NULL && roster_context_is_open (context) ? context : NULL);
   roster_protected_group_set_model (roster_settings_page_get_protected_group (self->settings_page),
@@ -498,15 +494,208 @@ roster_window_export_action (GtkWidget  *widget,
   roster_users_page_export (self->users_page);
 }
 
+/* Bulk changes */
+
+static void
+bulk_dialog_done_cb (RosterWindow     *self,
+                     RosterBulkJob    *job,
+                     gboolean          changed,
+                     RosterBulkDialog *dialog)
+{
+  /* The engine has updated the cached users in the store; the context only
+   * exposes them through a sync, which re-reads the same states from the API. */
+  if (changed)
+    roster_window_refresh (self);
+
+  if (job != NULL && roster_bulk_job_get_n_done (job) > 0 &&
+      (roster_bulk_job_get_state (job) == ROSTER_BULK_JOB_FINISHED ||
+       roster_bulk_job_get_state (job) == ROSTER_BULK_JOB_CANCELLED))
+    {
+      guint n = roster_bulk_job_get_n_done (job);
+      g_autofree char *title = NULL;
+      AdwToast *toast;
+
+      /* Translators: the first is a bulk action ("Deactivate access"). */
+      title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s: %u user changed",
+                                            "%s: %u users changed", n),
+                               roster_bulk_action_get_title (roster_bulk_job_get_action (job)), n);
+      toast = adw_toast_new (title);
+      adw_toast_set_timeout (toast, 15);
+      adw_toast_set_button_label (toast, _("_Undo"));
+      adw_toast_set_action_name (toast, "win.bulk-undo");
+      adw_toast_set_action_target_value (toast, g_variant_new_string (roster_bulk_job_get_id (job)));
+      if (self->undo_toast != NULL)
+        {
+          g_object_remove_weak_pointer (G_OBJECT (self->undo_toast), (gpointer *) &self->undo_toast);
+          adw_toast_dismiss (self->undo_toast);
+        }
+      self->undo_toast = toast;
+      g_object_add_weak_pointer (G_OBJECT (toast), (gpointer *) &self->undo_toast);
+      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+    }
+
+  roster_jobs_banner_reload (self->jobs_banner);
+}
+
+static void
+present_bulk_dialog (RosterWindow     *self,
+                     RosterBulkDialog *dialog)
+{
+  if (self->bulk_dialog != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->bulk_dialog), (gpointer *) &self->bulk_dialog);
+  self->bulk_dialog = dialog;
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->bulk_dialog);
+  g_signal_connect_object (dialog, "done", G_CALLBACK (bulk_dialog_done_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static gboolean
+bulk_ready (RosterWindow *self)
+{
+  if (self->context == NULL || !roster_context_is_open (self->context))
+    return FALSE;
+  if (self->bulk_dialog != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (self->bulk_dialog));
+      return FALSE;
+    }
+  /* A sync swaps the whole cache: a job's updates must not race it. */
+  if (self->sync_cancellable != NULL)
+    {
+      roster_window_add_toast (self, _("Wait for the refresh to finish, then try again"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 roster_window_bulk_action (GtkWidget  *widget,
                            const char *action_name,
                            GVariant   *param)
 {
+  static const struct {
+    const char       *name;
+    RosterBulkAction  action;
+  } names[] = {
+    { "deactivate-access", ROSTER_BULK_ACTION_SUSPEND },
+    { "reactivate-access", ROSTER_BULK_ACTION_RESTORE },
+    { "deactivate-account", ROSTER_BULK_ACTION_DISABLE_ACCOUNT },
+    { "reactivate-account", ROSTER_BULK_ACTION_ENABLE_ACCOUNT },
+    { "grant-product", ROSTER_BULK_ACTION_GRANT_PRODUCT },
+    { "revoke-product", ROSTER_BULK_ACTION_REVOKE_PRODUCT },
+  };
+  RosterWindow *self = ROSTER_WINDOW (widget);
+  const char *name = g_variant_get_string (param, NULL);
+  g_auto(GStrv) ids = NULL;
+  RosterBulkAction action = ROSTER_N_BULK_ACTIONS;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_str_equal (names[i].name, name) || g_str_equal (roster_bulk_action_to_string (names[i].action), name))
+      action = names[i].action;
+  g_return_if_fail (action < ROSTER_N_BULK_ACTIONS);
+
+  if (!bulk_ready (self))
+    return;
+  ids = roster_users_page_dup_selected_ids (self->users_page);
+  if (ids[0] == NULL)
+    {
+      roster_window_add_toast (self, _("Select the users to change first"));
+      return;
+    }
+  present_bulk_dialog (self, roster_bulk_dialog_new (GTK_WINDOW (self), self->context, action,
+                                                     ROSTER_PRODUCT_OTHER,
+                                                     (const char * const *) ids));
+}
+
+static void
+bulk_job_ready (RosterWindow *self,
+                RosterBulkJob *job,
+                GError        *error,
+                gboolean       is_undo)
+{
+  g_clear_object (&self->bulk_cancellable);
+  if (job == NULL)
+    {
+      g_autofree char *text = NULL;
+
+      if (is_undo && g_error_matches (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_ARGUMENT))
+        text = g_strdup (_("Nothing to undo: that job changed no user"));
+      else
+        text = roster_describe_error (error);
+      roster_window_add_toast (self, text);
+      roster_jobs_banner_reload (self->jobs_banner);
+      return;
+    }
+  if (self->bulk_dialog != NULL || self->context == NULL)
+    {
+      if (is_undo)
+        roster_bulk_job_cancel (job);
+      return;
+    }
+  present_bulk_dialog (self, roster_bulk_dialog_new_for_job (GTK_WINDOW (self), self->context,
+                                                             job, is_undo));
+}
+
+static void
+bulk_undo_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(RosterWindow) self = user_data;
+  g_autoptr(RosterBulkJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+
+  job = roster_bulk_job_new_undo_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  bulk_job_ready (self, job, error, TRUE);
+}
+
+static void
+bulk_resume_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(RosterWindow) self = user_data;
+  g_autoptr(RosterBulkJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+
+  job = roster_bulk_job_load_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  bulk_job_ready (self, job, error, FALSE);
+}
+
+static void
+roster_window_bulk_undo_action (GtkWidget  *widget,
+                                const char *action_name,
+                                GVariant   *param)
+{
   RosterWindow *self = ROSTER_WINDOW (widget);
 
-  /* The bulk engine (plan, preview, journaled job) comes in its own change. */
-  roster_window_add_toast (self, _("Bulk changes are not available yet"));
+  if (!bulk_ready (self) || self->bulk_cancellable != NULL)
+    return;
+  self->bulk_cancellable = g_cancellable_new ();
+  /* The engine plans the reverse from the current state and journals it;
+   * the window shows it for confirmation before anything is sent. */
+  roster_bulk_job_new_undo_async (self->context, g_variant_get_string (param, NULL),
+                                  self->bulk_cancellable, bulk_undo_cb, g_object_ref (self));
+}
+
+static void
+jobs_banner_resume_cb (RosterWindow     *self,
+                       const char       *job_id,
+                       RosterJobsBanner *banner)
+{
+  if (!bulk_ready (self) || self->bulk_cancellable != NULL)
+    {
+      roster_jobs_banner_reload (banner);
+      return;
+    }
+  self->bulk_cancellable = g_cancellable_new ();
+  roster_bulk_job_load_async (self->context, job_id, self->bulk_cancellable, bulk_resume_cb,
+                              g_object_ref (self));
 }
 
 static void
@@ -554,6 +743,22 @@ roster_window_dispose (GObject *object)
   g_clear_handle_id (&self->auto_refresh_id, g_source_remove);
   g_clear_handle_id (&self->narrow_idle_id, g_source_remove);
   g_clear_pointer (&self->users_before, roster_user_set_unref);
+  if (self->bulk_cancellable != NULL)
+    g_cancellable_cancel (self->bulk_cancellable);
+  g_clear_object (&self->bulk_cancellable);
+  if (self->bulk_dialog != NULL)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (self->bulk_dialog), (gpointer *) &self->bulk_dialog);
+      self->bulk_dialog = NULL;
+    }
+  /* libadwaita 1.2 warns when a toast with a button is still shown as the
+   * overlay goes away. */
+  if (self->undo_toast != NULL)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (self->undo_toast), (gpointer *) &self->undo_toast);
+      adw_toast_dismiss (self->undo_toast);
+      self->undo_toast = NULL;
+    }
   if (self->protected_model != NULL)
     roster_protected_model_set_context (self->protected_model, NULL);
   g_clear_object (&self->protected_model);
@@ -601,6 +806,7 @@ roster_window_class_init (RosterWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RosterWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, RosterWindow, error_revealer);
   gtk_widget_class_bind_template_child (widget_class, RosterWindow, error_label);
+  gtk_widget_class_bind_template_child (widget_class, RosterWindow, jobs_banner);
   gtk_widget_class_bind_template_child (widget_class, RosterWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, RosterWindow, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, RosterWindow, welcome_page);
@@ -613,6 +819,7 @@ roster_window_class_init (RosterWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RosterWindow, switcher_bar);
   gtk_widget_class_bind_template_callback (widget_class, error_dismiss_cb);
   gtk_widget_class_bind_template_callback (widget_class, view_stack_page_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, jobs_banner_resume_cb);
 
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, roster_window_refresh_action);
   gtk_widget_class_install_action (widget_class, "win.find", NULL, roster_window_find_action);
@@ -620,6 +827,7 @@ roster_window_class_init (RosterWindowClass *klass)
                                    roster_window_select_all_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, roster_window_export_action);
   gtk_widget_class_install_action (widget_class, "win.bulk-action", "s", roster_window_bulk_action);
+  gtk_widget_class_install_action (widget_class, "win.bulk-undo", "s", roster_window_bulk_undo_action);
   gtk_widget_class_install_action (widget_class, "win.show-user", "s",
                                    roster_window_show_user_action);
   gtk_widget_class_install_action (widget_class, "win.show-query", "s",
@@ -633,6 +841,7 @@ roster_window_class_init (RosterWindowClass *klass)
   g_type_ensure (ROSTER_TYPE_AUDIT_PAGE);
   g_type_ensure (ROSTER_TYPE_CUSTOMERS_PAGE);
   g_type_ensure (ROSTER_TYPE_SETTINGS_PAGE);
+  g_type_ensure (ROSTER_TYPE_JOBS_BANNER);
 }
 
 static void
@@ -853,10 +1062,19 @@ roster_window_get_customers_page (RosterWindow *self)
   return self->customers_page;
 }
 
-RosterCustomersPage *
-roster_window_get_customers_page (RosterWindow *self)
+/* (nullable) the open bulk change window. */
+RosterBulkDialog *
+roster_window_get_bulk_dialog (RosterWindow *self)
 {
   g_return_val_if_fail (ROSTER_IS_WINDOW (self), NULL);
 
-  return self->customers_page;
+  return self->bulk_dialog;
+}
+
+RosterJobsBanner *
+roster_window_get_jobs_banner (RosterWindow *self)
+{
+  g_return_val_if_fail (ROSTER_IS_WINDOW (self), NULL);
+
+  return self->jobs_banner;
 }

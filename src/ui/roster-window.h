@@ -18,7 +18,8 @@ typedef struct _RosterUsersPage RosterUsersPage;
 typedef struct _RosterDashboardPage RosterDashboardPage;
 typedef struct _RosterSettingsPage RosterSettingsPage;
 typedef struct _RosterCustomersPage RosterCustomersPage;
-typedef struct _RosterCustomersPage RosterCustomersPage;
+typedef struct _RosterBulkDialog RosterBulkDialog;
+typedef struct _RosterJobsBanner RosterJobsBanner;
 
 RosterWindow        *roster_window_new                 (RosterApplication *application);
 void                 roster_window_show_loading        (RosterWindow      *self);
@@ -49,7 +50,10 @@ RosterDashboardPage *roster_window_get_dashboard_page  (RosterWindow      *self)
 RosterSettingsPage  *roster_window_get_settings_page   (RosterWindow      *self);
 RosterAuditPage     *roster_window_get_audit_page      (RosterWindow      *self);
 RosterCustomersPage *roster_window_get_customers_page  (RosterWindow      *self);
-RosterCustomersPage *roster_window_get_customers_page  (RosterWindow      *self);
 RosterProtectedModel *roster_window_get_protected_model (RosterWindow     *self);
+
+/* (nullable) the open bulk change window. */
+RosterBulkDialog    *roster_window_get_bulk_dialog     (RosterWindow      *self);
+RosterJobsBanner    *roster_window_get_jobs_banner     (RosterWindow      *self);
 
 G_END_DECLS
