@@ -297,6 +297,18 @@ test_dry_run_and_refusal (Fixture       *f,
   g_assert_cmpint (json_object_get_int_member (counts, "protected"), ==, 1);
   result_clear (&r);
 
+  /* --query targets cached users: suspended ones are already so. */
+  run (f, NULL, NULL, &r, "suspend", "--dry-run", "--format", "json", "--query", "status:suspended", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  {
+    g_autoptr(JsonNode) qplan = parse_json (r.out);
+    JsonObject *qcounts = json_object_get_object_member (json_node_get_object (qplan), "counts");
+
+    g_assert_cmpint (json_object_get_int_member (qcounts, "will-change"), ==, 0);
+    g_assert_cmpint (json_object_get_int_member (qcounts, "already"), >, 0);
+  }
+  result_clear (&r);
+
   /* No --yes and no terminal: refuse, exit 2, nothing sent. */
   run_ids (f, NULL, NULL, &r, ids, "suspend", NULL);
   g_assert_cmpint (r.status, ==, 2);

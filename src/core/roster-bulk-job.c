@@ -1230,7 +1230,12 @@ note_rate_limit (RosterBulkJob            *self,
       self->rl_budget = avail;
     }
   else if (response->rate_limit_reset >= self->rl_reset_ms - 100)
-    self->rl_budget = MIN (self->rl_budget, avail);
+    {
+      /* The same window; our own estimate of its end (taken when the window
+       * rolled over) is early by the time the first request took to arrive. */
+      self->rl_budget = MIN (self->rl_budget, avail);
+      self->rl_reset_ms = MAX (self->rl_reset_ms, response->rate_limit_reset);
+    }
 }
 
 static gboolean
@@ -1258,16 +1263,17 @@ pace_allows (RosterBulkJob *self)
       return TRUE;
     }
   now_ms = g_get_real_time () / 1000;
-  if (now_ms >= self->rl_reset_ms + 2)
+  if (now_ms >= self->rl_reset_ms + 5)
     {
-      /* A new window: its first answer will correct the estimate. */
-      self->rl_budget = MAX (self->rl_limit, 1) - 1;
+      /* A new window: its first answer will correct the estimate. Requests
+       * still in flight may be counted in it when the server is slow. */
+      self->rl_budget = MAX (self->rl_limit - (int) self->in_flight, 1) - 1;
       self->rl_reset_ms = now_ms + 1000;
       return TRUE;
     }
   if (self->timeout_id == 0)
     {
-      source = g_timeout_source_new ((guint) (self->rl_reset_ms + 2 - now_ms));
+      source = g_timeout_source_new ((guint) (self->rl_reset_ms + 5 - now_ms));
       g_source_set_callback (source, pace_timeout_cb, self, NULL);
       g_source_set_name (source, "[roster] bulk pacing");
       self->timeout_id = g_source_attach (source, g_task_get_context (self->run_task));

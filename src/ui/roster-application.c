@@ -48,6 +48,17 @@ roster_format_count (guint n)
   return g_strdup_printf ("%'u", n);
 }
 
+void
+roster_bench_mark (const char *what)
+{
+  static int enabled = -1;
+
+  if (enabled < 0)
+    enabled = g_getenv ("ROSTER_BENCH") != NULL;
+  if (enabled)
+    g_print ("roster-bench: mark %s monotonic_us=%" G_GINT64_FORMAT "\n", what, g_get_monotonic_time ());
+}
+
 char *
 roster_describe_error (const GError *error)
 {
@@ -169,6 +180,7 @@ context_open_cb (GObject      *object,
   g_autoptr(RosterApplication) self = user_data;
   g_autoptr(GError) error = NULL;
 
+  roster_bench_mark ("org-open-finished");
   if (!roster_context_open_finish (ROSTER_CONTEXT (object), result, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -422,10 +434,13 @@ roster_application_activate (GApplication *app)
       return;
     }
 
+  roster_bench_mark ("activate");
   window = roster_window_new (self);
+  roster_bench_mark ("window-created");
   if (self->start_page != NULL)
     roster_window_set_page (window, self->start_page);
   gtk_window_present (GTK_WINDOW (window));
+  roster_bench_mark ("window-presented");
 
   org_id = self->start_org ? g_strdup (self->start_org)
                            : roster_settings_dup_current_org (self->settings);
@@ -462,7 +477,9 @@ roster_application_startup (GApplication *app)
     { "win.show-help-overlay", { "<Primary>question", "<Primary>slash", NULL } },
   };
 
+  roster_bench_mark ("startup");
   G_APPLICATION_CLASS (roster_application_parent_class)->startup (app);
+  roster_bench_mark ("startup-gtk-done");
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);

@@ -196,8 +196,19 @@ update_products_cell (RosterUsersPage *self,
   guint products = roster_user_set_get_products (set, roster_user_slot_get_row (slot));
   GtkWidget *chip = gtk_widget_get_first_child (child);
 
+  /* Chips keep their place and only fade in or out: a visibility change would
+   * queue a resize of the row and a relayout of the whole list, opacity only a
+   * redraw of the cell. */
   for (guint p = 0; p < ROSTER_N_PRODUCTS && chip != NULL; p++, chip = gtk_widget_get_next_sibling (chip))
-    gtk_widget_set_visible (chip, (products & (1u << p)) != 0);
+    {
+      gboolean has = (products & (1u << p)) != 0;
+
+      if ((gtk_widget_get_opacity (chip) > 0) == has)
+        continue;
+      gtk_widget_set_opacity (chip, has ? 1.0 : 0.0);
+      gtk_widget_set_can_target (chip, has);
+      gtk_accessible_update_state (GTK_ACCESSIBLE (chip), GTK_ACCESSIBLE_STATE_HIDDEN, !has, -1);
+    }
 }
 
 static void
@@ -221,18 +232,22 @@ update_inactivity_cell (RosterUsersPage *self,
   static const char *classes[] = { "level-active", "level-warning", "level-overdue", "level-never" };
   RosterUserSet *set = roster_user_slot_get_set (slot);
   RosterInactivityLevel level;
+  guint shown;
 
   level = roster_inactivity_classify (&self->thresholds,
                                       roster_user_set_get_last_active (set, roster_user_slot_get_row (slot)),
                                       self->now);
-  gtk_label_set_label (GTK_LABEL (child), roster_inactivity_label (level));
-  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
-    {
-      if (i == level)
-        gtk_widget_add_css_class (child, classes[i]);
-      else
-        gtk_widget_remove_css_class (child, classes[i]);
-    }
+  /* The pill is a fixed-size inscription: a new text or colour class only
+   * redraws it. Most retargets keep the level, and then nothing changes. */
+  shown = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (child), "roster-level"));
+  if (shown == level + 1)
+    return;
+  gtk_inscription_set_text (GTK_INSCRIPTION (child), roster_inactivity_label (level));
+  if (shown > 0 && shown - 1 < G_N_ELEMENTS (classes))
+    gtk_widget_remove_css_class (child, classes[shown - 1]);
+  if (level < G_N_ELEMENTS (classes))
+    gtk_widget_add_css_class (child, classes[level]);
+  g_object_set_data (G_OBJECT (child), "roster-level", GUINT_TO_POINTER (level + 1));
 }
 
 static void
@@ -334,10 +349,21 @@ cell_setup_cb (GtkSignalListItemFactory *factory,
       break;
 
     case COL_INACTIVITY:
-      child = gtk_label_new (NULL);
-      gtk_widget_add_css_class (child, "roster-pill");
-      gtk_widget_set_halign (child, GTK_ALIGN_START);
-      gtk_widget_set_valign (child, GTK_ALIGN_CENTER);
+      {
+        guint widest = 0;
+
+        for (guint level = 0; level <= ROSTER_INACTIVITY_NEVER; level++)
+          widest = MAX (widest, g_utf8_strlen (roster_inactivity_label (level), -1));
+        child = gtk_inscription_new (NULL);
+        gtk_inscription_set_min_chars (GTK_INSCRIPTION (child), widest);
+        gtk_inscription_set_nat_chars (GTK_INSCRIPTION (child), widest);
+        gtk_inscription_set_xalign (GTK_INSCRIPTION (child), 0.5);
+        gtk_inscription_set_text_overflow (GTK_INSCRIPTION (child),
+                                           GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
+        gtk_widget_add_css_class (child, "roster-pill");
+        gtk_widget_set_halign (child, GTK_ALIGN_START);
+        gtk_widget_set_valign (child, GTK_ALIGN_CENTER);
+      }
       break;
 
     case COL_STATUS:

@@ -161,6 +161,20 @@ main (int   argc,
            throughput, throughput / rate, rate, n_429, roster_bulk_job_get_n_rate_limited (job),
            no_retry_after ? " [429 without Retry-After]" : "");
 
+  if (g_getenv ("BENCH_BULK_TRACE") != NULL)
+    {
+      g_autoptr(GPtrArray) log = roster_sandbox_dup_requests (sandbox);
+      gint64 t0 = log->len > 0 ? ((RosterSandboxRequest *) g_ptr_array_index (log, 0))->time_us : 0;
+
+      for (guint i = 0; i < log->len; i++)
+        {
+          RosterSandboxRequest *r = g_ptr_array_index (log, i);
+
+          if (r->status == 429)
+            g_print ("429 at %.3f s (request %u)\n", (r->time_us - t0) / 1e6, i);
+        }
+    }
+
   g_clear_object (&job);
   g_clear_object (&context);
   roster_sandbox_stop (sandbox);
