@@ -51,6 +51,10 @@ shoot() {
   for win in $(xdotool search --onlyvisible --name '^Roster' 2>/dev/null); do
     xdotool windowmove --sync "$win" 0 0 windowsize --sync "$win" 1280 800 2>/dev/null || true
   done
+  # The bulk window (a modal on top): centred, as a window manager would.
+  for win in $(xdotool search --onlyvisible --name '^(Deactivate|Reactivate|Grant|Revoke|Remove|Undo|Resume)' 2>/dev/null); do
+    xdotool windowmove --sync "$win" 300 80 2>/dev/null || true
+  done
   sleep 1.5
   xwd -root -silent -display "$DISPLAY" | /usr/bin/convert xwd:- -crop 1280x800+0+0 "$outdir/$name.png"
   kill "$app_pid" 2>/dev/null || true
@@ -68,3 +72,7 @@ want users && shoot users --demo --page=users
 want customers && shoot customers --demo --page=customers
 want settings && shoot settings --demo --page=settings
 want audit && shoot audit --demo --page=audit
+# The bulk window on a few demo users (an org admin and a suspended one among them):
+# its preview, and a run paused after a canary of 3.
+want bulk-preview && ROSTER_SCREENSHOT_WAIT=${ROSTER_SCREENSHOT_WAIT:-9} ROSTER_DEMO_BULK=preview shoot bulk-preview --demo --page=users
+want bulk-progress && ROSTER_SCREENSHOT_WAIT=${ROSTER_SCREENSHOT_WAIT:-9} ROSTER_DEMO_BULK=run shoot bulk-progress --demo --page=users

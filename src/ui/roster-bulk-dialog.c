@@ -161,6 +161,7 @@ static guint signals[N_SIGNALS];
 
 static void update_run (RosterBulkDialog *self);
 static void start_run  (RosterBulkDialog *self);
+static void confirm_clicked_cb (RosterBulkDialog *self);
 
 /* ------------------------------------------------------------------------- */
 /* Words                                                                      */
@@ -588,6 +589,13 @@ show_preview_of_plan (RosterBulkDialog *self)
   update_confirm (self);
   set_page (self, "preview");
   gtk_widget_grab_focus (GTK_WIDGET (self->cancel_button));
+
+  /* ROSTER_DEMO_BULK=run (screenshots, see RosterWindow). */
+  if (g_object_get_data (G_OBJECT (self), "roster-demo-run") != NULL)
+    {
+      roster_bulk_dialog_set_canary (self, 3);
+      confirm_clicked_cb (self);
+    }
 }
 
 static void

@@ -73,6 +73,7 @@ struct _RosterWindow
 G_DEFINE_FINAL_TYPE (RosterWindow, roster_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static void schedule_auto_refresh (RosterWindow *self);
+static void demo_bulk (RosterWindow *self);
 
 static void
 update_actions (RosterWindow *self)
@@ -183,6 +184,7 @@ sync_cb (GObject      *object,
   roster_protected_model_reload (self->protected_model);
   notify_newly_overdue (self);
   schedule_auto_refresh (self);
+  demo_bulk (self);
 }
 
 static void
@@ -665,6 +667,39 @@ bulk_resume_cb (GObject      *object,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   bulk_job_ready (self, job, error, FALSE);
+}
+
+/* ROSTER_DEMO_BULK=preview|run (screenshots): selects a few demo users, among
+ * them an org admin and a suspended one, and opens the bulk window on them;
+ * "run" also confirms it with a canary of 3. */
+static void
+demo_bulk (RosterWindow *self)
+{
+  const char *mode = g_getenv ("ROSTER_DEMO_BULK");
+  RosterUserSet *set = roster_context_get_users (self->context);
+  guint n_active = 0, n_admin = 0, n_suspended = 0;
+
+  if (mode == NULL || set == NULL || !roster_application_is_demo (self->application))
+    return;
+  g_unsetenv ("ROSTER_DEMO_BULK");
+  for (guint i = 0; i < roster_user_set_get_n_users (set); i++)
+    {
+      gboolean person = roster_user_set_get_account_type (set, i) == ROSTER_ACCOUNT_TYPE_ATLASSIAN;
+      RosterStatus status = roster_user_set_get_status (set, i);
+      gboolean pick = FALSE;
+
+      if (person && roster_user_set_is_org_admin (set, i))
+        pick = n_admin++ < 1;
+      else if (person && status == ROSTER_STATUS_SUSPENDED)
+        pick = n_suspended++ < 1;
+      else if (person && status == ROSTER_STATUS_ACTIVE)
+        pick = n_active++ < 12;
+      if (pick)
+        roster_users_page_set_selected (self->users_page, roster_user_set_get_account_id (set, i), TRUE);
+    }
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.bulk-action", "s", "deactivate-access");
+  if (g_str_equal (mode, "run") && self->bulk_dialog != NULL)
+    g_object_set_data (G_OBJECT (self->bulk_dialog), "roster-demo-run", GUINT_TO_POINTER (1));
 }
 
 static void
