@@ -653,14 +653,6 @@ dialog_gone (gpointer data)
   return roster_window_get_bulk_dialog (fx->window) == NULL;
 }
 
-static gboolean
-sync_done (gpointer data)
-{
-  Fixture *fx = data;
-
-  return !roster_window_is_syncing (fx->window);
-}
-
 static RosterStatus
 cached_status (Fixture    *fx,
                const char *account_id)
@@ -696,14 +688,34 @@ open_bulk (Fixture    *fx,
   return dialog;
 }
 
+typedef struct
+{
+  Fixture       *fx;
+  RosterUserSet *before;
+} UsersWait;
+
+static gboolean
+users_replaced (gpointer data)
+{
+  UsersWait *w = data;
+
+  return users_of (w->fx) != w->before;
+}
+
 static void
 close_bulk (Fixture          *fx,
             RosterBulkDialog *dialog)
 {
+  RosterBulkJob *job = roster_bulk_dialog_get_job (dialog);
+  UsersWait w = { fx, users_of (fx) };
+  gboolean changed = job != NULL && roster_bulk_job_get_n_done (job) > 0;
+
   gtk_window_close (GTK_WINDOW (dialog));
   g_assert_true (wait_until (dialog_gone, fx));
-  /* The window refreshes the users after a job that changed something. */
-  g_assert_true (wait_until (sync_done, fx));
+  /* The window reads the new states back from the store after a job that
+   * changed something. */
+  if (changed)
+    g_assert_true (wait_until (users_replaced, &w));
 }
 
 static void

@@ -748,6 +748,65 @@ roster_context_sync_finish (RosterContext  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* reload */
+
+static void
+reload_users_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RosterContext *self = g_task_get_source_object (task);
+  g_autoptr(RosterUserSet) users = NULL;
+  GError *error = NULL;
+
+  users = roster_store_load_users_finish (ROSTER_STORE (object), result, &error);
+  if (users == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* The org may have been closed or replaced while the store was reading. */
+  if (self->store == ROSTER_STORE (object))
+    set_users (self, users);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+roster_context_reload_users_async (RosterContext       *self,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (ROSTER_IS_CONTEXT (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, roster_context_reload_users_async);
+
+  if (self->store == NULL)
+    {
+      g_task_return_new_error (task, ROSTER_ERROR, ROSTER_ERROR_FAILED,
+                               "No organization is open");
+      return;
+    }
+
+  roster_store_load_users_async (self->store, cancellable, reload_users_cb,
+                                 g_steal_pointer (&task));
+}
+
+gboolean
+roster_context_reload_users_finish (RosterContext  *self,
+                                    GAsyncResult   *result,
+                                    GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /* site */
 
 static void

@@ -86,6 +86,15 @@ RosterCredentials *roster_context_get_credentials    (RosterContext       *self)
 
 /* The cached users (NULL before the first load); "users" is notified on change. */
 RosterUserSet     *roster_context_get_users          (RosterContext       *self);
+/* Re-reads the cached users from the store (after a bulk job wrote the new
+ * states there) and notifies "users"; no network. */
+void               roster_context_reload_users_async (RosterContext       *self,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+gboolean           roster_context_reload_users_finish (RosterContext      *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
 /* Unix seconds of the last completed sync, 0 = never. */
 gint64             roster_context_get_synced_at      (RosterContext       *self);
 
