@@ -504,10 +504,10 @@ bulk_dialog_done_cb (RosterWindow     *self,
                      gboolean          changed,
                      RosterBulkDialog *dialog)
 {
-  /* The engine has updated the cached users in the store; the context only
-   * exposes them through a sync, which re-reads the same states from the API. */
-  if (changed)
-    roster_window_refresh (self);
+  /* The engine has written the new states to the store: reading them back is
+   * enough, no resync with the API is needed. */
+  if (changed && self->context != NULL)
+    roster_context_reload_users_async (self->context, NULL, NULL, NULL);
 
   if (job != NULL && roster_bulk_job_get_n_done (job) > 0 &&
       (roster_bulk_job_get_state (job) == ROSTER_BULK_JOB_FINISHED ||
