@@ -78,7 +78,8 @@ call_is_stale (Call         *call,
                const GError *error)
 {
   return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-         call->generation != call->self->generation;
+         call->generation != call->self->generation ||
+         call->self->products[0].names == NULL;  /* disposed */
 }
 
 static void
@@ -243,7 +244,6 @@ groups_cb (GObject      *object,
       call_free (call);
       return;
     }
-  call_free (call);
 
   if (groups == NULL)
     {
@@ -251,6 +251,7 @@ groups_cb (GObject      *object,
 
       set_candidates (self, p, NULL, NULL);
       set_row_state (p, text, FALSE);
+      call_free (call);
       return;
     }
 
@@ -269,6 +270,7 @@ groups_cb (GObject      *object,
   set_candidates (self, p, names, ids);
   p->loaded = TRUE;
   set_row_state (p, NULL, TRUE);
+  call_free (call);
 }
 
 static void
@@ -300,6 +302,8 @@ reload (RosterAccessGroups *self)
   gboolean open = self->context != NULL && roster_context_is_open (self->context);
   RosterSite *site = open ? roster_context_get_site (self->context) : NULL;
 
+  if (self->products[0].names == NULL)  /* disposed */
+    return;
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
@@ -449,6 +453,8 @@ roster_access_groups_dispose (GObject *object)
 {
   RosterAccessGroups *self = ROSTER_ACCESS_GROUPS (object);
 
+  /* Answers still on their way find themselves stale. */
+  self->generation++;
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   if (self->context_signals != NULL)

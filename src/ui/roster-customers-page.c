@@ -501,6 +501,9 @@ roster_customers_page_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_cancellable_cancel (self->export_cancellable);
   g_clear_object (&self->export_cancellable);
+  /* The stack is both the bin's child and a template child: let the bin drop it
+   * first, or it would unparent a widget the template already freed. */
+  adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (object), ROSTER_TYPE_CUSTOMERS_PAGE);
   g_clear_object (&self->api);
   g_clear_object (&self->site);

@@ -77,7 +77,7 @@ describe_site_error (const GError *error)
           return g_strdup (_("The site URL must start with https://."));
         case ROSTER_ERROR_INVALID_ARGUMENT:
           return g_strdup (_("This is not a site URL. Use https://your-site.atlassian.net or "
-                             "https://api.atlassian.com/ex/jira/<cloud id>."));
+                             "https://api.atlassian.com/ex/jira/{cloudId}."));
         case ROSTER_ERROR_UNAUTHORIZED:
           return g_strdup (_("The site did not accept the email and API token. Check both; the "
                              "token may have expired or been revoked."));
@@ -229,6 +229,9 @@ validate_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   RosterSite *site = ROSTER_SITE (object);
 
+  if (self->message_label == NULL)  /* disposed meanwhile */
+    return;
+
   if (!roster_site_validate_finish (site, result, &error))
     {
       g_autofree char *text = NULL;
@@ -290,6 +293,9 @@ connect_cb (GObject      *object,
   g_autoptr(RosterSiteGroup) self = user_data;
   g_autoptr(GError) error = NULL;
 
+  if (self->message_label == NULL)  /* disposed meanwhile */
+    return;
+
   if (!roster_context_connect_site_finish (ROSTER_CONTEXT (object), result, &error))
     {
       g_autofree char *text = NULL;
@@ -348,6 +354,9 @@ forget_cb (GObject      *object,
 {
   g_autoptr(RosterSiteGroup) self = user_data;
   g_autoptr(GError) error = NULL;
+
+  if (self->message_label == NULL)  /* disposed meanwhile */
+    return;
 
   if (!roster_context_forget_site_finish (ROSTER_CONTEXT (object), result, &error))
     {

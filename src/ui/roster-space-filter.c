@@ -306,10 +306,10 @@ spaces_loaded_cb (GObject      *object,
       call_free (call);
       return;
     }
-  call_free (call);
 
   if (spaces == NULL)
     {
+      call_free (call);
       /* The picker stays at "Any space"; typed space: terms still resolve. */
       g_debug ("Spaces not listed: %s", error->message);
       gtk_widget_set_sensitive (GTK_WIDGET (self->dropdown), FALSE);
@@ -337,6 +337,7 @@ spaces_loaded_cb (GObject      *object,
   select_query_space (self, self->text);
   /* Keys typed before the list came are now known or known to be wrong. */
   schedule_resolve (self);
+  call_free (call);
 }
 
 static void
