@@ -1147,6 +1147,219 @@ test_site_connect_errors (Fixture       *fx,
   g_signal_handlers_disconnect_by_func (group, site_finished_cb, &done);
 }
 
+/* Product site: the Customers page, the space filter and the site form. */
+
+#include "roster-customers-page.h"
+#include "roster-site-group.h"
+#include "roster-space-filter.h"
+
+typedef struct
+{
+  RosterCustomersPage *page;
+  const char          *key;
+} CustomersWait;
+
+static gboolean
+customers_projects_listed (gpointer data)
+{
+  CustomersWait *w = data;
+
+  return !roster_customers_page_is_loading (w->page) &&
+         roster_customers_page_get_project_key (w->page) != NULL;
+}
+
+static gboolean
+customers_project_shown (gpointer data)
+{
+  CustomersWait *w = data;
+
+  return !roster_customers_page_is_loading (w->page) &&
+         g_strcmp0 (roster_customers_page_get_project_key (w->page), w->key) == 0;
+}
+
+static void
+test_customers_page (Fixture       *fx,
+                     gconstpointer  data)
+{
+  RosterCustomersPage *page = roster_window_get_customers_page (fx->window);
+  RosterSandbox *sandbox;
+  g_auto(GStrv) keys = NULL;
+  CustomersWait w = { page, NULL };
+  guint n_checked = 0;
+
+  fixture_open_demo (fx);
+  sandbox = roster_application_get_sandbox (fx->app);
+  g_assert_nonnull (roster_context_get_site (roster_application_get_context (fx->app)));
+  g_assert_cmpstr (roster_customers_page_get_state (page), ==, "content");
+  roster_window_set_page (fx->window, "customers");
+  g_assert_true (wait_until (customers_projects_listed, &w));
+
+  /* Two readable projects: the page shows each one's direct customers ∪ the
+   * members of its organizations, de-duplicated, as the sandbox holds them. */
+  keys = roster_sandbox_dup_project_keys (sandbox);
+  for (guint i = 0; keys[i] != NULL && n_checked < 2; i++)
+    {
+      g_autoptr(GHashTable) expected = NULL;
+      g_auto(GStrv) direct = NULL;
+
+      if (!roster_sandbox_project_is_readable (sandbox, keys[i]))
+        continue;
+      expected = roster_sandbox_dup_project_customers (sandbox, keys[i]);
+      direct = roster_sandbox_dup_project_direct_ids (sandbox, keys[i]);
+      g_assert_true (roster_customers_page_select_project (page, keys[i]));
+      w.key = keys[i];
+      g_assert_true (wait_until (customers_project_shown, &w));
+      g_assert_cmpuint (g_hash_table_size (expected), >, 0);
+      g_assert_cmpuint (roster_customers_page_get_n_customers (page), ==, g_hash_table_size (expected));
+      /* Some come only through organizations (the merge is really exercised). */
+      g_assert_cmpuint (g_strv_length (direct), <, g_hash_table_size (expected));
+      n_checked++;
+    }
+  g_assert_cmpuint (n_checked, ==, 2);
+
+  /* Without a site the page asks for one. */
+  roster_context_set_site (roster_application_get_context (fx->app), NULL);
+  g_assert_cmpstr (roster_customers_page_get_state (page), ==, "connect");
+}
+
+typedef struct
+{
+  RosterUsersPage   *page;
+  RosterSpaceFilter *filter;
+} SpaceWait;
+
+static gboolean
+space_settled (gpointer data)
+{
+  SpaceWait *w = data;
+
+  return roster_space_filter_get_n_spaces (w->filter) > 0 && !roster_space_filter_is_resolving (w->filter);
+}
+
+static RosterSpaceFilter *
+find_space_filter (GtkWidget *widget)
+{
+  if (ROSTER_IS_SPACE_FILTER (widget))
+    return ROSTER_SPACE_FILTER (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      RosterSpaceFilter *found = find_space_filter (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_space_filter (Fixture       *fx,
+                   gconstpointer  data)
+{
+  RosterUsersPage *page = roster_window_get_users_page (fx->window);
+  RosterSandbox *sandbox;
+  g_auto(GStrv) keys = NULL;
+  SpaceWait w = { page, NULL };
+  guint n_checked = 0;
+
+  fixture_open_demo (fx);
+  sandbox = roster_application_get_sandbox (fx->app);
+  w.filter = find_space_filter (GTK_WIDGET (page));
+  g_assert_nonnull (w.filter);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (w.filter)));
+  g_assert_true (wait_until (space_settled, &w));
+
+  keys = roster_sandbox_dup_space_keys (sandbox);
+  g_assert_cmpuint (roster_space_filter_get_n_spaces (w.filter), ==, g_strv_length (keys));
+  for (guint i = 0; keys[i] != NULL && n_checked < 3; i++)
+    {
+      g_auto(GStrv) members = roster_sandbox_dup_space_member_ids (sandbox, keys[i]);
+      g_autofree char *query = g_strdup_printf ("space:%s", keys[i]);
+      g_autofree char *lower = g_ascii_strdown (query, -1);
+
+      if (members[0] == NULL)
+        continue;
+      roster_window_set_query (fx->window, query);
+      g_assert_true (wait_until (space_settled, &w));
+      g_assert_null (roster_space_filter_get_error (w.filter));
+      /* Exactly the direct grants ∪ the members of the granted groups. */
+      g_assert_cmpuint (roster_users_page_get_n_matches (page), ==, g_strv_length (members));
+
+      /* Cached per key (any case): no second resolution, same count at once. */
+      roster_window_set_query (fx->window, "");
+      roster_window_set_query (fx->window, lower);
+      g_assert_false (roster_space_filter_is_resolving (w.filter));
+      g_assert_cmpuint (roster_users_page_get_n_matches (page), ==, g_strv_length (members));
+      n_checked++;
+    }
+  g_assert_cmpuint (n_checked, >, 0);
+
+  /* An unknown space is an inline error and matches nobody. */
+  roster_window_set_query (fx->window, "space:NOSUCHSPACE");
+  g_assert_true (wait_until (space_settled, &w));
+  g_assert_nonnull (roster_space_filter_get_error (w.filter));
+  g_assert_nonnull (strstr (roster_space_filter_get_error (w.filter), "NOSUCHSPACE"));
+  g_assert_cmpuint (roster_users_page_get_n_matches (page), ==, 0);
+
+  roster_window_set_query (fx->window, "");
+  g_assert_null (roster_space_filter_get_error (w.filter));
+}
+
+static void
+site_finished_cb (RosterSiteGroup *group,
+                  gboolean        *flag)
+{
+  *flag = TRUE;
+}
+
+static gboolean
+site_flag_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static void
+test_site_connect_errors (Fixture       *fx,
+                          gconstpointer  data)
+{
+  RosterSettingsPage *settings = roster_window_get_settings_page (fx->window);
+  RosterSiteGroup *group = roster_settings_page_get_site_group (settings);
+  RosterSandbox *sandbox;
+  RosterSite *site;
+  gboolean done = FALSE;
+
+  fixture_open_demo (fx);
+  sandbox = roster_application_get_sandbox (fx->app);
+  site = roster_context_get_site (roster_application_get_context (fx->app));
+  g_assert_nonnull (strstr (roster_site_group_get_status (group), roster_sandbox_get_url (sandbox)));
+  g_signal_connect (group, "finished", G_CALLBACK (site_finished_cb), &done);
+
+  /* A wrong token fails validation, before anything reaches the keyring. */
+  roster_site_group_connect (group, roster_sandbox_get_url (sandbox),
+                             roster_sandbox_get_site_email (sandbox), "not-the-token");
+  g_assert_true (wait_until (site_flag_set, &done));
+  g_assert_nonnull (strstr (roster_site_group_get_message (group), "did not accept the email and API token"));
+  /* The demo's site stays connected. */
+  g_assert_true (roster_context_get_site (roster_application_get_context (fx->app)) == site);
+
+  done = FALSE;
+  roster_site_group_connect (group, "http://acme.atlassian.net", "admin@acme.example", "t");
+  g_assert_true (wait_until (site_flag_set, &done));
+  g_assert_nonnull (strstr (roster_site_group_get_message (group), "https://"));
+
+  done = FALSE;
+  roster_site_group_connect (group, "https://example.com/not/a/site", "admin@acme.example", "t");
+  g_assert_true (wait_until (site_flag_set, &done));
+  g_assert_nonnull (strstr (roster_site_group_get_message (group), "not a site URL"));
+
+  done = FALSE;
+  roster_site_group_connect (group, roster_sandbox_get_url (sandbox), "not-an-email", "t");
+  g_assert_true (wait_until (site_flag_set, &done));
+  g_assert_nonnull (strstr (roster_site_group_get_message (group), "email address"));
+
+  g_signal_handlers_disconnect_by_func (group, site_finished_cb, &done);
+}
+
 static gboolean
 fatal_log_cb (const char     *log_domain,
               GLogLevelFlags  log_level,
@@ -1208,6 +1421,13 @@ main (int   argc,
               test_bulk_canary_resume, fixture_teardown);
   g_test_add ("/roster/ui/bulk-discard", Fixture, NULL, fixture_setup, test_bulk_discard,
               fixture_teardown);
+
+  g_test_add ("/roster/ui/customers-page", Fixture, NULL, fixture_setup, test_customers_page,
+              fixture_teardown);
+  g_test_add ("/roster/ui/space-filter", Fixture, NULL, fixture_setup, test_space_filter,
+              fixture_teardown);
+  g_test_add ("/roster/ui/site-connect-errors", Fixture, NULL, fixture_setup,
+              test_site_connect_errors, fixture_teardown);
 
   g_test_add ("/roster/ui/customers-page", Fixture, NULL, fixture_setup, test_customers_page,
               fixture_teardown);
