@@ -151,48 +151,6 @@ set_demo_site (RosterApplication *self)
   roster_context_set_site (self->context, site);
 }
 
-/* The demo organization's product site: the same in-process sandbox, used as it
- * is (nothing goes to the store or the keyring). */
-static void
-set_demo_site (RosterApplication *self)
-{
-  g_autoptr(RosterSite) site = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (self->sandbox == NULL)
-    return;
-  site = roster_site_new (roster_sandbox_get_url (self->sandbox),
-                          roster_sandbox_get_site_email (self->sandbox), &error);
-  if (site == NULL)
-    {
-      g_warning ("The demo site is not usable: %s", error->message);
-      return;
-    }
-  roster_site_set_token (site, roster_sandbox_get_site_token (self->sandbox));
-  roster_context_set_site (self->context, site);
-}
-
-/* The demo organization's product site: the same in-process sandbox, used as it
- * is (nothing goes to the store or the keyring). */
-static void
-set_demo_site (RosterApplication *self)
-{
-  g_autoptr(RosterSite) site = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (self->sandbox == NULL)
-    return;
-  site = roster_site_new (roster_sandbox_get_url (self->sandbox),
-                          roster_sandbox_get_site_email (self->sandbox), &error);
-  if (site == NULL)
-    {
-      g_warning ("The demo site is not usable: %s", error->message);
-      return;
-    }
-  roster_site_set_token (site, roster_sandbox_get_site_token (self->sandbox));
-  roster_context_set_site (self->context, site);
-}
-
 static void
 context_open_cb (GObject      *object,
                  GAsyncResult *result,
@@ -252,8 +210,6 @@ roster_application_open_demo (RosterApplication *self)
         .n_users = self->demo_n_users ? self->demo_n_users : DEMO_N_USERS,
         .seed = DEMO_SEED,
         .now_unix = self->demo_now,
-        .n_customers = DEMO_N_CUSTOMERS,
-        .n_customers = DEMO_N_CUSTOMERS,
         .n_customers = DEMO_N_CUSTOMERS,
       };
 

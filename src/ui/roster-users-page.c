@@ -585,8 +585,6 @@ filter_rows (RosterUsersPage   *self,
   ctx.now_unix = self->now;
   ctx.thresholds = self->thresholds;
   ctx.space_members = roster_space_filter_get_members (self->space_filter);
-  ctx.space_members = roster_space_filter_get_members (self->space_filter);
-  ctx.space_members = roster_space_filter_get_members (self->space_filter);
 
   if (roster_query_is_empty (query))
     {
@@ -1278,12 +1276,6 @@ roster_users_page_class_init (RosterUsersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RosterUsersPage, space_filter);
   gtk_widget_class_bind_template_callback (widget_class, space_chosen_cb);
   gtk_widget_class_bind_template_callback (widget_class, space_members_changed_cb);
-  gtk_widget_class_bind_template_child (widget_class, RosterUsersPage, space_filter);
-  gtk_widget_class_bind_template_callback (widget_class, space_chosen_cb);
-  gtk_widget_class_bind_template_callback (widget_class, space_members_changed_cb);
-  gtk_widget_class_bind_template_child (widget_class, RosterUsersPage, space_filter);
-  gtk_widget_class_bind_template_callback (widget_class, space_chosen_cb);
-  gtk_widget_class_bind_template_callback (widget_class, space_members_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, only_selected_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, select_all_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, clear_clicked_cb);
@@ -1293,8 +1285,6 @@ roster_users_page_class_init (RosterUsersPageClass *klass)
   gtk_widget_class_add_binding (widget_class, GDK_KEY_Escape, 0, escape_cb, NULL);
 
   g_type_ensure (ROSTER_TYPE_USER_DETAIL);
-  g_type_ensure (ROSTER_TYPE_SPACE_FILTER);
-  g_type_ensure (ROSTER_TYPE_SPACE_FILTER);
   g_type_ensure (ROSTER_TYPE_SPACE_FILTER);
 }
 

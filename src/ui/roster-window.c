@@ -287,18 +287,6 @@ context_site_changed_cb (RosterWindow *self)
                                     ? roster_context_get_site (context) : NULL);
 }
 
-/* The product site follows the context (restored at open, connected or
- * forgotten in Settings, or the demo's). */
-static void
-context_site_changed_cb (RosterWindow *self)
-{
-  RosterContext *context = self->context;
-
-  roster_customers_page_set_site (self->customers_page,
-                                  context != NULL && roster_context_is_open (context)
-                                    ? roster_context_get_site (context) : NULL);
-}
-
 static void
 set_context (RosterWindow  *self,
              RosterContext *context)
@@ -318,7 +306,6 @@ set_context (RosterWindow  *self,
   roster_dashboard_page_set_context (self->dashboard_page, context);
   roster_users_page_set_context (self->users_page, context);
   roster_settings_page_set_context (self->settings_page, context, demo);
-  context_site_changed_cb (self);
   context_site_changed_cb (self);
   roster_audit_page_set_context (self->audit_page,
                                  context != NULL && roster_context_is_open (context) ? context : NULL);
@@ -1100,14 +1087,6 @@ roster_window_get_audit_page (RosterWindow *self)
   g_return_val_if_fail (ROSTER_IS_WINDOW (self), NULL);
 
   return self->audit_page;
-}
-
-RosterCustomersPage *
-roster_window_get_customers_page (RosterWindow *self)
-{
-  g_return_val_if_fail (ROSTER_IS_WINDOW (self), NULL);
-
-  return self->customers_page;
 }
 
 RosterCustomersPage *

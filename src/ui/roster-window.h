@@ -18,7 +18,6 @@ typedef struct _RosterUsersPage RosterUsersPage;
 typedef struct _RosterDashboardPage RosterDashboardPage;
 typedef struct _RosterSettingsPage RosterSettingsPage;
 typedef struct _RosterCustomersPage RosterCustomersPage;
-typedef struct _RosterCustomersPage RosterCustomersPage;
 typedef struct _RosterBulkDialog RosterBulkDialog;
 typedef struct _RosterJobsBanner RosterJobsBanner;
 
@@ -50,7 +49,6 @@ RosterUsersPage     *roster_window_get_users_page      (RosterWindow      *self)
 RosterDashboardPage *roster_window_get_dashboard_page  (RosterWindow      *self);
 RosterSettingsPage  *roster_window_get_settings_page   (RosterWindow      *self);
 RosterAuditPage     *roster_window_get_audit_page      (RosterWindow      *self);
-RosterCustomersPage *roster_window_get_customers_page  (RosterWindow      *self);
 RosterCustomersPage *roster_window_get_customers_page  (RosterWindow      *self);
 RosterProtectedModel *roster_window_get_protected_model (RosterWindow     *self);
 
