@@ -296,6 +296,17 @@ export_done (gpointer data)
 }
 
 static void
+audit_export_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  ExportResult *res = user_data;
+
+  res->n = roster_audit_page_export_to_file_finish (ROSTER_AUDIT_PAGE (object), result, &res->error);
+  res->done = TRUE;
+}
+
+static void
 test_export (Fixture       *fx,
              gconstpointer  data)
 {
@@ -344,6 +355,19 @@ test_export (Fixture       *fx,
   g_assert_no_error (error);
   root = json_node_get_object (json_parser_get_root (parser));
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "users")), ==, matches);
+
+  /* Both exports are in the audit trail, with where they went. */
+  {
+    RosterAuditFilter filter = { .action = "export" };
+    g_autoptr(GPtrArray) entries = NULL;
+    RosterStore *store = roster_context_get_store (roster_application_get_context (fx->app));
+
+    entries = roster_store_audit_list_sync (store, &filter, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (entries->len, ==, 2);
+    g_assert_cmpstr (roster_audit_entry_get_target (g_ptr_array_index (entries, 0)), ==, csv_path);
+    g_assert_cmpstr (roster_audit_entry_get_target (g_ptr_array_index (entries, 1)), ==, json_path);
+  }
 
   g_unlink (csv_path);
   g_unlink (json_path);
@@ -589,6 +613,37 @@ test_audit_page (Fixture       *fx,
   roster_audit_page_verify (audit);
   g_assert_true (wait_until (audit_verified, audit));
   g_assert_cmpint (roster_audit_page_get_verified (audit), ==, 1);
+
+  /* Export what the filter shows, as CSV: a header and one row per entry. */
+  {
+    g_autoptr(GFile) file = NULL;
+    g_autofree char *dir = g_dir_make_tmp ("roster-audit-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename (dir, "audit.csv", NULL);
+    g_autofree char *contents = NULL;
+    g_auto(GStrv) lines = NULL;
+    g_autoptr(GPtrArray) after = NULL;
+    ExportResult res = { 0 };
+
+    gtk_editable_set_text (GTK_EDITABLE (roster_audit_page_get_text_entry (audit)), "target-");
+    file = g_file_new_for_path (path);
+    roster_audit_page_export_to_file_async (audit, file, ROSTER_EXPORT_CSV, NULL,
+                                            audit_export_cb, &res);
+    g_assert_true (wait_until (export_done, &res));
+    g_assert_no_error (res.error);
+    g_assert_cmpint (res.n, ==, 2);
+    g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+    lines = g_strsplit (g_strstrip (contents), "\n", -1);
+    g_assert_cmpuint (g_strv_length (lines), ==, 3);
+    g_assert_true (g_str_has_prefix (lines[0], "id,time,os_user"));
+    g_assert_nonnull (strstr (contents, "target-2"));
+
+    /* The export itself is in the audit trail. */
+    filter.action = "export";
+    after = roster_store_audit_list_sync (store, &filter, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (after->len, ==, 1);
+    g_assert_cmpstr (roster_audit_entry_get_target (g_ptr_array_index (after, 0)), ==, path);
+  }
 }
 
 

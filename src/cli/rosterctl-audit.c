@@ -14,49 +14,6 @@
 #include "roster-store.h"
 #include "rosterctl.h"
 
-static const char * const audit_columns[] = {
-  "id", "time", "os_user", "org_id", "action", "target", "outcome", "http_status", "job_id",
-  "detail", "hash", NULL
-};
-
-static char *
-audit_cell (guint    index,
-            guint    column,
-            gpointer user_data)
-{
-  GPtrArray *entries = user_data;
-  const RosterAuditEntry *e = g_ptr_array_index (entries, index);
-
-  switch (column)
-    {
-    case 0: return g_strdup_printf ("%" G_GINT64_FORMAT, roster_audit_entry_get_id (e));
-    case 1: return g_strdup (roster_audit_entry_get_time (e));
-    case 2: return g_strdup (roster_audit_entry_get_os_user (e));
-    case 3: return g_strdup (roster_audit_entry_get_org_id (e));
-    case 4: return g_strdup (roster_audit_entry_get_action (e));
-    case 5: return g_strdup (roster_audit_entry_get_target (e));
-    case 6: return g_strdup (roster_audit_entry_get_outcome (e));
-    case 7: return roster_audit_entry_get_http_status (e) != 0
-                   ? g_strdup_printf ("%u", roster_audit_entry_get_http_status (e)) : NULL;
-    case 8: return g_strdup (roster_audit_entry_get_job_id (e));
-    case 9: return g_strdup (roster_audit_entry_get_detail (e));
-    case 10: return g_strdup (roster_audit_entry_get_hash (e));
-    default: return NULL;
-    }
-}
-
-static void
-add_member (JsonBuilder *b,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (b, name);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
 static void
 print_ids (const char *label,
            GArray     *ids)
@@ -151,50 +108,14 @@ rosterctl_cmd_audit (int    argc,
   switch (format)
     {
     case ROSTERCTL_FORMAT_CSV:
+    case ROSTERCTL_FORMAT_JSON:
       {
         g_autoptr(GOutputStream) out = g_unix_output_stream_new (STDOUT_FILENO, FALSE);
 
-        if (!roster_table_write_csv (out, audit_columns, entries->len, audit_cell, entries, NULL,
-                                     NULL, &error))
+        if (!roster_audit_write_entries (out, format == ROSTERCTL_FORMAT_CSV ? ROSTER_EXPORT_CSV
+                                                                           : ROSTER_EXPORT_JSON,
+                                         entries, NULL, &error))
           return rosterctl_error (error);
-      }
-      break;
-
-    case ROSTERCTL_FORMAT_JSON:
-      {
-        g_autoptr(JsonBuilder) b = json_builder_new ();
-        g_autoptr(JsonGenerator) gen = json_generator_new ();
-        g_autoptr(JsonNode) root = NULL;
-        g_autofree char *text = NULL;
-
-        json_builder_begin_array (b);
-        for (guint i = 0; i < entries->len; i++)
-          {
-            const RosterAuditEntry *e = g_ptr_array_index (entries, i);
-
-            json_builder_begin_object (b);
-            json_builder_set_member_name (b, "id");
-            json_builder_add_int_value (b, roster_audit_entry_get_id (e));
-            add_member (b, "time", roster_audit_entry_get_time (e));
-            add_member (b, "os_user", roster_audit_entry_get_os_user (e));
-            add_member (b, "org_id", roster_audit_entry_get_org_id (e));
-            add_member (b, "action", roster_audit_entry_get_action (e));
-            add_member (b, "target", roster_audit_entry_get_target (e));
-            add_member (b, "outcome", roster_audit_entry_get_outcome (e));
-            json_builder_set_member_name (b, "http_status");
-            json_builder_add_int_value (b, roster_audit_entry_get_http_status (e));
-            add_member (b, "job_id", roster_audit_entry_get_job_id (e));
-            add_member (b, "detail", roster_audit_entry_get_detail (e));
-            add_member (b, "prev_hash", roster_audit_entry_get_prev_hash (e));
-            add_member (b, "hash", roster_audit_entry_get_hash (e));
-            json_builder_end_object (b);
-          }
-        json_builder_end_array (b);
-        root = json_builder_get_root (b);
-        json_generator_set_pretty (gen, TRUE);
-        json_generator_set_root (gen, root);
-        text = json_generator_to_data (gen, NULL);
-        g_print ("%s\n", text);
       }
       break;
 

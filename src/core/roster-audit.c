@@ -622,3 +622,169 @@ roster_audit_report_free (RosterAuditReport *report)
   g_clear_pointer (&report->broken_link_ids, g_array_unref);
   g_free (report);
 }
+
+/* ------------------------------------------------------------------------- */
+/* Writing entries out (rosterctl audit --format, the Audit page's export)    */
+
+static const char * const audit_columns[] = {
+  "id", "time", "os_user", "org_id", "action", "target", "outcome", "http_status", "job_id",
+  "detail", "hash", NULL
+};
+
+static char *
+audit_cell (guint    index,
+            guint    column,
+            gpointer user_data)
+{
+  GPtrArray *entries = user_data;
+  const RosterAuditEntry *e = g_ptr_array_index (entries, index);
+
+  switch (column)
+    {
+    case 0: return g_strdup_printf ("%" G_GINT64_FORMAT, roster_audit_entry_get_id (e));
+    case 1: return g_strdup (roster_audit_entry_get_time (e));
+    case 2: return g_strdup (roster_audit_entry_get_os_user (e));
+    case 3: return g_strdup (roster_audit_entry_get_org_id (e));
+    case 4: return g_strdup (roster_audit_entry_get_action (e));
+    case 5: return g_strdup (roster_audit_entry_get_target (e));
+    case 6: return g_strdup (roster_audit_entry_get_outcome (e));
+    case 7: return roster_audit_entry_get_http_status (e) != 0
+                   ? g_strdup_printf ("%u", roster_audit_entry_get_http_status (e)) : NULL;
+    case 8: return g_strdup (roster_audit_entry_get_job_id (e));
+    case 9: return g_strdup (roster_audit_entry_get_detail (e));
+    case 10: return g_strdup (roster_audit_entry_get_hash (e));
+    default: return NULL;
+    }
+}
+
+static void
+add_string_member (JsonBuilder *b,
+                   const char  *name,
+                   const char  *value)
+{
+  json_builder_set_member_name (b, name);
+  if (value != NULL)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+gboolean
+roster_audit_write_entries (GOutputStream       *out,
+                            RosterExportFormat   format,
+                            GPtrArray           *entries,
+                            GCancellable        *cancellable,
+                            GError             **error)
+{
+  g_autoptr(JsonBuilder) b = NULL;
+  g_autoptr(JsonGenerator) gen = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+  gsize length;
+
+  g_return_val_if_fail (G_IS_OUTPUT_STREAM (out), FALSE);
+  g_return_val_if_fail (entries != NULL, FALSE);
+
+  if (format == ROSTER_EXPORT_CSV)
+    return roster_table_write_csv (out, audit_columns, entries->len, audit_cell, entries, NULL,
+                                   cancellable, error);
+
+  b = json_builder_new ();
+  json_builder_begin_array (b);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const RosterAuditEntry *e = g_ptr_array_index (entries, i);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "id");
+      json_builder_add_int_value (b, roster_audit_entry_get_id (e));
+      add_string_member (b, "time", roster_audit_entry_get_time (e));
+      add_string_member (b, "os_user", roster_audit_entry_get_os_user (e));
+      add_string_member (b, "org_id", roster_audit_entry_get_org_id (e));
+      add_string_member (b, "action", roster_audit_entry_get_action (e));
+      add_string_member (b, "target", roster_audit_entry_get_target (e));
+      add_string_member (b, "outcome", roster_audit_entry_get_outcome (e));
+      json_builder_set_member_name (b, "http_status");
+      json_builder_add_int_value (b, roster_audit_entry_get_http_status (e));
+      add_string_member (b, "job_id", roster_audit_entry_get_job_id (e));
+      add_string_member (b, "detail", roster_audit_entry_get_detail (e));
+      add_string_member (b, "prev_hash", roster_audit_entry_get_prev_hash (e));
+      add_string_member (b, "hash", roster_audit_entry_get_hash (e));
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+
+  root = json_builder_get_root (b);
+  gen = json_generator_new ();
+  json_generator_set_pretty (gen, TRUE);
+  json_generator_set_root (gen, root);
+  text = json_generator_to_data (gen, &length);
+
+  return g_output_stream_write_all (out, text, length, NULL, cancellable, error) &&
+         g_output_stream_write_all (out, "\n", 1, NULL, cancellable, error);
+}
+
+typedef struct
+{
+  GOutputStream      *out;
+  GPtrArray          *entries;
+  RosterExportFormat  format;
+} WriteData;
+
+static void
+write_data_free (gpointer data)
+{
+  WriteData *wd = data;
+
+  g_clear_object (&wd->out);
+  g_clear_pointer (&wd->entries, g_ptr_array_unref);
+  g_free (wd);
+}
+
+static void
+write_entries_thread (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  WriteData *wd = task_data;
+  GError *error = NULL;
+
+  if (!roster_audit_write_entries (wd->out, wd->format, wd->entries, cancellable, &error) ||
+      !g_output_stream_close (wd->out, cancellable, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+roster_audit_write_entries_async (GOutputStream       *out,
+                                  RosterExportFormat   format,
+                                  GPtrArray           *entries,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  WriteData *wd;
+
+  g_return_if_fail (G_IS_OUTPUT_STREAM (out));
+  g_return_if_fail (entries != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, roster_audit_write_entries_async);
+  wd = g_new0 (WriteData, 1);
+  wd->out = g_object_ref (out);
+  wd->entries = g_ptr_array_ref (entries);
+  wd->format = format;
+  g_task_set_task_data (task, wd, write_data_free);
+  g_task_run_in_thread (task, write_entries_thread);
+}
+
+gboolean
+roster_audit_write_entries_finish (GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

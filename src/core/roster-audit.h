@@ -14,7 +14,10 @@
 #pragma once
 
 #include <glib-object.h>
+#include <gio/gio.h>
 #include <sqlite3.h>
+
+#include "roster-export.h"
 
 G_BEGIN_DECLS
 
@@ -97,6 +100,23 @@ typedef struct
 RosterAuditReport *roster_audit_verify                (sqlite3                *db,
                                                        GError                **error);
 /* TRUE when nothing was edited, deleted or truncated. */
+/* Writes entries (element-type RosterAuditEntry) as CSV (formula-safe, one row
+ * per entry) or as a JSON array of objects with every field, hashes included. */
+gboolean           roster_audit_write_entries         (GOutputStream          *out,
+                                                       RosterExportFormat      format,
+                                                       GPtrArray              *entries,
+                                                       GCancellable           *cancellable,
+                                                       GError                **error);
+/* Same, in a worker thread; out is closed at the end. */
+void               roster_audit_write_entries_async   (GOutputStream          *out,
+                                                       RosterExportFormat      format,
+                                                       GPtrArray              *entries,
+                                                       GCancellable           *cancellable,
+                                                       GAsyncReadyCallback     callback,
+                                                       gpointer                user_data);
+gboolean           roster_audit_write_entries_finish  (GAsyncResult           *result,
+                                                       GError                **error);
+
 gboolean           roster_audit_report_is_intact      (const RosterAuditReport *report);
 void               roster_audit_report_free           (RosterAuditReport      *report);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RosterAuditReport, roster_audit_report_free)

@@ -11,6 +11,9 @@
 
 #include "roster-application.h"
 #include "roster-audit-page.h"
+#include "roster-compat.h"
+#include "roster-error.h"
+#include "roster-window.h"
 
 #define MAX_ENTRIES 500
 
@@ -67,7 +70,7 @@ entry_row (const RosterAuditEntry *entry)
     gtk_widget_set_tooltip_text (row, roster_audit_entry_get_detail (entry));
   gtk_widget_add_css_class (outcome, "roster-pill");
   gtk_widget_set_valign (outcome, GTK_ALIGN_CENTER);
-  if (g_strcmp0 (roster_audit_entry_get_outcome (entry), "ok") != 0)
+  if (g_strcmp0 (roster_audit_entry_get_outcome (entry), "failed") == 0)
     gtk_widget_add_css_class (outcome, "level-overdue");
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), outcome);
   return row;
@@ -120,12 +123,25 @@ list_cb (GObject      *object,
     }
 }
 
+/* The filter of the entries shown; from_time is owned by the caller. */
+static void
+get_filter (RosterAuditPage   *self,
+            RosterAuditFilter *filter,
+            char             **from)
+{
+  const char *since = gtk_editable_get_text (GTK_EDITABLE (self->since_entry));
+
+  filter->text = gtk_editable_get_text (GTK_EDITABLE (self->text_entry));
+  filter->action = gtk_editable_get_text (GTK_EDITABLE (self->action_entry));
+  if (since[0] != '\0')
+    filter->from_time = *from = g_strdup_printf ("%sT00:00:00.000Z", since);
+}
+
 void
 roster_audit_page_reload (RosterAuditPage *self)
 {
   RosterStore *store;
   RosterAuditFilter filter = { 0 };
-  const char *since;
   g_autofree char *from = NULL;
 
   g_return_if_fail (ROSTER_IS_AUDIT_PAGE (self));
@@ -140,11 +156,7 @@ roster_audit_page_reload (RosterAuditPage *self)
       return;
     }
 
-  filter.text = gtk_editable_get_text (GTK_EDITABLE (self->text_entry));
-  filter.action = gtk_editable_get_text (GTK_EDITABLE (self->action_entry));
-  since = gtk_editable_get_text (GTK_EDITABLE (self->since_entry));
-  if (since[0] != '\0')
-    filter.from_time = from = g_strdup_printf ("%sT00:00:00.000Z", since);
+  get_filter (self, &filter, &from);
   filter.limit = MAX_ENTRIES;
 
   self->n_entries = -1;
@@ -202,6 +214,213 @@ roster_audit_page_verify (RosterAuditPage *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->verify_button), FALSE);
   gtk_label_set_label (self->status_label, _("Verifying the chain…"));
   roster_store_audit_verify_async (store, NULL, verify_cb, g_object_ref (self));
+}
+
+/* Export: every entry matching the filter (not only the newest shown), written
+ * off the main thread, and the export itself audited. */
+
+typedef struct
+{
+  GFile              *file;
+  RosterExportFormat  format;
+  GPtrArray          *entries;
+} ExportData;
+
+static void
+export_data_free (gpointer data)
+{
+  ExportData *ed = data;
+
+  g_clear_object (&ed->file);
+  g_clear_pointer (&ed->entries, g_ptr_array_unref);
+  g_free (ed);
+}
+
+static void
+export_written_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RosterAuditPage *self = g_task_get_source_object (task);
+  ExportData *ed = g_task_get_task_data (task);
+  g_autofree char *path = g_file_get_path (ed->file);
+  g_autofree char *detail = NULL;
+  GError *error = NULL;
+
+  if (!roster_audit_write_entries_finish (result, &error))
+    {
+      if (self->context != NULL)
+        roster_context_audit (self->context, "export", path, "failed", 0, NULL, error->message);
+      g_task_return_error (task, error);
+      return;
+    }
+
+  detail = g_strdup_printf ("audit trail, %u entries, %s", ed->entries->len,
+                            ed->format == ROSTER_EXPORT_CSV ? "CSV" : "JSON");
+  if (self->context != NULL)
+    roster_context_audit (self->context, "export", path, "done", 0, NULL, detail);
+  g_task_return_int (task, ed->entries->len);
+}
+
+static void
+export_opened_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ExportData *ed = g_task_get_task_data (task);
+  g_autoptr(GFileOutputStream) out = NULL;
+  GError *error = NULL;
+
+  out = g_file_replace_finish (G_FILE (object), result, &error);
+  if (out == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  {
+    GCancellable *cancellable = g_task_get_cancellable (task);
+
+    roster_audit_write_entries_async (G_OUTPUT_STREAM (out), ed->format, ed->entries, cancellable,
+                                      export_written_cb, g_steal_pointer (&task));
+  }
+}
+
+static void
+export_listed_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ExportData *ed = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  ed->entries = roster_store_audit_list_finish (ROSTER_STORE (object), result, &error);
+  if (ed->entries == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  {
+    GCancellable *cancellable = g_task_get_cancellable (task);
+
+    g_file_replace_async (ed->file, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
+                          G_PRIORITY_DEFAULT, cancellable, export_opened_cb,
+                          g_steal_pointer (&task));
+  }
+}
+
+void
+roster_audit_page_export_to_file_async (RosterAuditPage     *self,
+                                        GFile               *file,
+                                        RosterExportFormat   format,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *from = NULL;
+  RosterAuditFilter filter = { 0 };
+  RosterStore *store;
+  ExportData *ed;
+
+  g_return_if_fail (ROSTER_IS_AUDIT_PAGE (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, roster_audit_page_export_to_file_async);
+
+  store = self->context ? roster_context_get_store (self->context) : NULL;
+  if (store == NULL)
+    {
+      g_task_return_new_error (task, ROSTER_ERROR, ROSTER_ERROR_FAILED, "No organization is open");
+      return;
+    }
+
+  ed = g_new0 (ExportData, 1);
+  ed->file = g_object_ref (file);
+  ed->format = format;
+  g_task_set_task_data (task, ed, export_data_free);
+
+  get_filter (self, &filter, &from);
+  roster_store_audit_list_async (store, &filter, cancellable, export_listed_cb,
+                                 g_steal_pointer (&task));
+}
+
+int
+roster_audit_page_export_to_file_finish (RosterAuditPage  *self,
+                                         GAsyncResult     *result,
+                                         GError          **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+  return (int) g_task_propagate_int (G_TASK (result), error);
+}
+
+static void
+export_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  RosterAuditPage *self = ROSTER_AUDIT_PAGE (object);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  GtkRoot *root;
+  int n;
+
+  n = roster_audit_page_export_to_file_finish (self, result, &error);
+  if (n < 0)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      text = roster_describe_error (error);
+    }
+  else
+    {
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Exported %d audit entry",
+                                           "Exported %d audit entries", n), n);
+    }
+
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  if (ROSTER_IS_WINDOW (root))
+    roster_window_add_toast (ROSTER_WINDOW (root), text);
+}
+
+static void
+export_file_chosen_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(RosterAuditPage) self = user_data;
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *basename = NULL;
+
+  file = roster_compat_choose_save_file_finish (result, NULL);
+  if (file == NULL)
+    return;
+
+  basename = g_file_get_basename (file);
+  roster_audit_page_export_to_file_async (self, file,
+                                          basename != NULL && g_str_has_suffix (basename, ".json")
+                                            ? ROSTER_EXPORT_JSON : ROSTER_EXPORT_CSV,
+                                          NULL, export_done_cb, NULL);
+}
+
+static void
+roster_audit_page_export_action (GtkWidget  *widget,
+                                 const char *action_name,
+                                 GVariant   *param)
+{
+  RosterAuditPage *self = ROSTER_AUDIT_PAGE (widget);
+  gboolean json = g_strcmp0 (g_variant_get_string (param, NULL), "json") == 0;
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  roster_compat_choose_save_file_async (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                        _("Export Audit Trail"),
+                                        json ? "roster-audit.json" : "roster-audit.csv",
+                                        NULL, export_file_chosen_cb, g_object_ref (self));
 }
 
 static void
@@ -263,6 +482,9 @@ roster_audit_page_class_init (RosterAuditPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, filter_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, reload_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, verify_clicked_cb);
+
+  gtk_widget_class_install_action (widget_class, "audit.export", "s",
+                                   roster_audit_page_export_action);
 }
 
 static void
@@ -300,4 +522,12 @@ roster_audit_page_get_verified (RosterAuditPage *self)
   g_return_val_if_fail (ROSTER_IS_AUDIT_PAGE (self), -1);
 
   return self->verified;
+}
+
+GtkWidget *
+roster_audit_page_get_text_entry (RosterAuditPage *self)
+{
+  g_return_val_if_fail (ROSTER_IS_AUDIT_PAGE (self), NULL);
+
+  return GTK_WIDGET (self->text_entry);
 }

@@ -3,6 +3,8 @@
 
 #include <adwaita.h>
 
+#include "roster-export.h"
+
 #include "roster-context.h"
 
 G_BEGIN_DECLS
@@ -19,5 +21,20 @@ void     roster_audit_page_verify      (RosterAuditPage *self);
 int      roster_audit_page_get_n_entries (RosterAuditPage *self);
 /* 1 intact, 0 broken, -1 not verified yet (after the last completed verify). */
 int      roster_audit_page_get_verified  (RosterAuditPage *self);
+
+/* The user/target filter entry (tests type into it). */
+GtkWidget       *roster_audit_page_get_text_entry        (RosterAuditPage     *self);
+
+/* Writes every entry matching the current filter; finishes with the number of
+ * entries written, or -1 with error. */
+void             roster_audit_page_export_to_file_async  (RosterAuditPage     *self,
+                                                          GFile               *file,
+                                                          RosterExportFormat   format,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+int              roster_audit_page_export_to_file_finish (RosterAuditPage     *self,
+                                                          GAsyncResult        *result,
+                                                          GError             **error);
 
 G_END_DECLS

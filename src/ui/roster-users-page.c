@@ -385,7 +385,6 @@ slot_changed_cb (RosterUserSlot *slot,
                  GtkListItem    *list_item)
 {
   ColumnInfo *info = g_object_get_data (G_OBJECT (list_item), "roster-column");
-
   info->update (info->page, gtk_list_item_get_child (list_item), slot);
 }
 
@@ -953,6 +952,7 @@ typedef struct
   RosterThresholds    thresholds;
   gint64              now;
   GFileOutputStream  *stream;
+  char               *path;
 } ExportData;
 
 static void
@@ -963,6 +963,7 @@ export_data_free (ExportData *data)
   g_clear_pointer (&data->query, g_free);
   g_clear_pointer (&data->org, g_free);
   g_clear_object (&data->stream);
+  g_clear_pointer (&data->path, g_free);
   g_free (data);
 }
 
@@ -975,10 +976,22 @@ export_closed_cb (GObject      *object,
   ExportData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
+  RosterUsersPage *self = g_task_get_source_object (task);
+  g_autofree char *detail = NULL;
+
   if (!g_output_stream_close_finish (G_OUTPUT_STREAM (object), result, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_int (task, data->n_rows);
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* Exports are administrative actions too: what left the app, and where to. */
+  detail = g_strdup_printf ("%u users, %s, query: %s", data->n_rows,
+                            data->format == ROSTER_EXPORT_JSON ? "JSON" : "CSV",
+                            data->query != NULL && *data->query != '\0' ? data->query : "(none)");
+  if (self->context != NULL)
+    roster_context_audit (self->context, "export", data->path, "done", 0, NULL, detail);
+  g_task_return_int (task, data->n_rows);
 }
 
 static void
@@ -1062,6 +1075,7 @@ roster_users_page_export_to_file_async (RosterUsersPage     *self,
   data->format = format;
   data->thresholds = self->thresholds;
   data->now = g_get_real_time () / G_USEC_PER_SEC;
+  data->path = g_file_get_path (file);
   data->query = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
   if (self->context != NULL)
     data->org = g_strdup (roster_context_get_org_name (self->context));
