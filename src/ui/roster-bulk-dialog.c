@@ -1038,6 +1038,8 @@ export_saved_cb (GObject      *object,
   g_autoptr(RosterBulkDialog) self = user_data;
   g_autoptr(GError) error = NULL;
 
+  g_autofree char *path = g_file_get_path (G_FILE (object));
+
   if (!g_file_replace_contents_finish (G_FILE (object), result, NULL, &error))
     {
       g_autofree char *text = g_strdup_printf (_("Could not save the results: %s"), error->message);
@@ -1045,6 +1047,9 @@ export_saved_cb (GObject      *object,
       toast (self, text);
       return;
     }
+  roster_context_audit (self->context, "export", path, "done", 0,
+                        self->job != NULL ? roster_bulk_job_get_id (self->job) : NULL,
+                        "bulk job results");
   toast (self, _("Results saved"));
 }
 
