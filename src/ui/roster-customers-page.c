@@ -54,12 +54,20 @@ struct _RosterCustomersPage
 
 G_DEFINE_FINAL_TYPE (RosterCustomersPage, roster_customers_page, ADW_TYPE_BIN)
 
+enum {
+  EXPORTED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 typedef struct
 {
   RosterCustomersPage *self;    /* (owned) */
   guint                generation;
   RosterExportFormat   format;
   gboolean             all;
+  char                *path;    /* (nullable) export destination */
 } Call;
 
 static Call *
@@ -76,6 +84,7 @@ static void
 call_free (Call *call)
 {
   g_object_unref (call->self);
+  g_free (call->path);
   g_free (call);
 }
 
@@ -387,6 +396,14 @@ export_done_cb (GObject      *object,
       call_free (call);
       return;
     }
+  {
+    g_autofree char *detail = g_strdup_printf ("customers: %" G_GUINT64_FORMAT ", organizations: %"
+                                               G_GUINT64_FORMAT ", projects: %u, unreadable: %u",
+                                               summary->n_customers, summary->n_organizations,
+                                               summary->n_projects, summary->failed->len);
+
+    g_signal_emit (self, signals[EXPORTED], 0, call->path, detail);
+  }
   if (summary->failed->len > 0)
     text = g_strdup_printf (_("Exported %" G_GUINT64_FORMAT " customers of %u projects; %u projects could not be read"),
                             summary->n_customers, summary->n_projects, summary->failed->len);
@@ -425,6 +442,7 @@ export_file_chosen_cb (GObject      *object,
       return;
     }
 
+  call->path = g_file_get_path (file);
   g_cancellable_cancel (self->export_cancellable);
   g_clear_object (&self->export_cancellable);
   self->export_cancellable = g_cancellable_new ();
@@ -533,6 +551,14 @@ roster_customers_page_class_init (RosterCustomersPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  /* An export finished: (path, summary). The window writes it to the audit trail. */
+  signals[EXPORTED] =
+    g_signal_new ("exported",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
 
   object_class->dispose = roster_customers_page_dispose;
   object_class->finalize = roster_customers_page_finalize;

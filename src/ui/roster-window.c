@@ -278,6 +278,15 @@ refresh_interval_changed_cb (RosterWindow *self)
 /* The product site follows the context (restored at open, connected or
  * forgotten in Settings, or the demo's). */
 static void
+customers_exported_cb (RosterWindow *self,
+                       const char   *path,
+                       const char   *detail)
+{
+  if (self->context != NULL)
+    roster_context_audit (self->context, "export", path, "done", 0, NULL, detail);
+}
+
+static void
 context_site_changed_cb (RosterWindow *self)
 {
   RosterContext *context = self->context;
@@ -891,6 +900,8 @@ roster_window_init (RosterWindow *self)
                                  G_CALLBACK (context_sync_progress_cb), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->context_signals, "notify::site",
                                  G_CALLBACK (context_site_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->customers_page, "exported",
+                           G_CALLBACK (customers_exported_cb), self, G_CONNECT_SWAPPED);
 }
 
 RosterWindow *
