@@ -7,6 +7,7 @@
 
 #include "roster-admin-api.h"
 #include "roster-error.h"
+#include "roster-json-private.h"
 #include "roster-pager.h"
 
 #define USERS_PER_ID_BATCH 10
@@ -1169,17 +1170,11 @@ last_active_cb (GObject      *object,
 
   /* The pager wants "data" to be an array; read links.next by hand. */
   {
-    JsonNode *links_node = json_object_has_member (root, "links")
-                             ? json_object_get_member (root, "links") : NULL;
-    JsonObject *links = links_node && JSON_NODE_HOLDS_OBJECT (links_node)
-                          ? json_node_get_object (links_node) : NULL;
-    JsonNode *next_node = links && json_object_has_member (links, "next")
-                            ? json_object_get_member (links, "next") : NULL;
+    JsonObject *links = _roster_json_peek_object (root, "links");
+    const char *next_link = _roster_json_peek_string (links, "next");
 
-    if (next_node && JSON_NODE_HOLDS_VALUE (next_node) &&
-        json_node_get_value_type (next_node) == G_TYPE_STRING &&
-        *json_node_get_string (next_node) != '\0')
-      next = g_strdup (json_node_get_string (next_node));
+    if (next_link != NULL && *next_link != '\0')
+      next = g_strdup (next_link);
   }
 
   if (next == NULL || job->pager.n_pages++ > 1000 ||

@@ -7,6 +7,7 @@
 
 #include "roster-confluence.h"
 #include "roster-error.h"
+#include "roster-json-private.h"
 #include "roster-site-private.h"
 
 /* RosterSpace */
@@ -47,41 +48,11 @@ roster_space_init (RosterSpace *self)
 {
 }
 
-static gboolean
-read_string (JsonObject  *object,
-             const char  *what,
-             const char  *member,
-             gboolean     required,
-             char       **out,
-             GError     **error)
-{
-  JsonNode *node = object && json_object_has_member (object, member)
-                   ? json_object_get_member (object, member) : NULL;
-
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    {
-      if (required)
-        {
-          g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE, "A %s has no “%s”", what, member);
-          return FALSE;
-        }
-      return TRUE;
-    }
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING &&
-      (!required || *json_node_get_string (node) != '\0'))
-    {
-      *out = g_strdup (json_node_get_string (node));
-      return TRUE;
-    }
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64)
-    {
-      *out = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
-      return TRUE;
-    }
-  g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE,
-               "The “%s” of a %s is not a string", member, what);
-  return FALSE;
-}
+/* Ids may come as numbers; a required member that is an empty string is
+ * reported as not a string. */
+#define SPACE_OPTIONAL ROSTER_JSON_INT_AS_STRING
+#define SPACE_REQUIRED (ROSTER_JSON_REQUIRED | ROSTER_JSON_INT_AS_STRING | \
+                        ROSTER_JSON_EMPTY_IS_WRONG_TYPE)
 
 RosterSpace *
 roster_space_new_from_json (JsonNode  *node,
@@ -90,18 +61,14 @@ roster_space_new_from_json (JsonNode  *node,
   g_autoptr(RosterSpace) self = NULL;
   JsonObject *object;
 
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    {
-      g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE, "A space is not a JSON object");
-      return NULL;
-    }
-  object = json_node_get_object (node);
+  if (!(object = _roster_json_item_object (node, "space", error)))
+    return NULL;
   self = g_object_new (ROSTER_TYPE_SPACE, NULL);
-  if (!read_string (object, "space", "id", TRUE, &self->id, error) ||
-      !read_string (object, "space", "key", TRUE, &self->key, error) ||
-      !read_string (object, "space", "name", FALSE, &self->name, error) ||
-      !read_string (object, "space", "type", FALSE, &self->type, error) ||
-      !read_string (object, "space", "status", FALSE, &self->status, error))
+  if (!_roster_json_read_string (object, "space", "id", SPACE_REQUIRED, &self->id, error) ||
+      !_roster_json_read_string (object, "space", "key", SPACE_REQUIRED, &self->key, error) ||
+      !_roster_json_read_string (object, "space", "name", SPACE_OPTIONAL, &self->name, error) ||
+      !_roster_json_read_string (object, "space", "type", SPACE_OPTIONAL, &self->type, error) ||
+      !_roster_json_read_string (object, "space", "status", SPACE_OPTIONAL, &self->status, error))
     return NULL;
   if (self->name == NULL)
     self->name = g_strdup (self->key);
@@ -383,7 +350,8 @@ group_members_cb (GObject      *object,
           char *id = NULL;
 
           if (!JSON_NODE_HOLDS_OBJECT (node) ||
-              !read_string (json_node_get_object (node), "group member", "accountId", TRUE, &id, &error))
+              !_roster_json_read_string (json_node_get_object (node), "group member", "accountId",
+                                         SPACE_REQUIRED, &id, &error))
             {
               g_clear_error (&error);
               resolve_fail (job, g_error_new (ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE,
@@ -475,18 +443,15 @@ permissions_cb (GObject      *object,
           if (!JSON_NODE_HOLDS_OBJECT (node))
             continue;
           grant = json_node_get_object (node);
-          if (!json_object_has_member (grant, "principal") ||
-              !JSON_NODE_HOLDS_OBJECT (json_object_get_member (grant, "principal")) ||
-              !json_object_has_member (grant, "operation") ||
-              !JSON_NODE_HOLDS_OBJECT (json_object_get_member (grant, "operation")))
+          principal = _roster_json_peek_object (grant, "principal");
+          operation = _roster_json_peek_object (grant, "operation");
+          if (principal == NULL || operation == NULL)
             {
               resolve_fail (job, g_error_new (ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE,
                                               "Space %s: a permission has no principal or operation",
                                               access->space->key));
               break;
             }
-          principal = json_object_get_object_member (grant, "principal");
-          operation = json_object_get_object_member (grant, "operation");
           type = json_object_get_string_member_with_default (principal, "type", NULL);
           id = json_object_get_string_member_with_default (principal, "id", NULL);
           op = json_object_get_string_member_with_default (operation, "key", NULL);

@@ -19,6 +19,7 @@
 
 #include "roster-error.h"
 #include "roster-http.h"
+#include "roster-json-private.h"
 
 #define MAX_BODY_SIZE          (32 * 1024 * 1024)
 #define THREAD_PARSE_THRESHOLD (64 * 1024)
@@ -401,35 +402,6 @@ roster_http_parse_link_next (const char *value)
   return NULL;
 }
 
-static const char *
-object_get_string (JsonObject *object,
-                   const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL || !json_object_has_member (object, member))
-    return NULL;
-  node = json_object_get_member (object, member);
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static JsonObject *
-object_get_object (JsonObject *object,
-                   const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL || !json_object_has_member (object, member))
-    return NULL;
-  node = json_object_get_member (object, member);
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return NULL;
-  return json_node_get_object (node);
-}
-
 static void
 append_part (GString    *out,
              const char *text)
@@ -446,11 +418,8 @@ static char *
 object_dup_scalar (JsonObject *object,
                    const char *member)
 {
-  JsonNode *node;
+  JsonNode *node = _roster_json_get_member (object, member);
 
-  if (object == NULL || !json_object_has_member (object, member))
-    return NULL;
-  node = json_object_get_member (object, member);
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
     return NULL;
   switch (json_node_get_value_type (node))
@@ -486,12 +455,12 @@ append_error_item (GString  *out,
 
   object = json_node_get_object (item);
   code = object_dup_scalar (object, "code");
-  title = object_get_string (object, "title");
-  detail = object_get_string (object, "detail");
-  message = object_get_string (object, "message");
+  title = _roster_json_peek_string (object, "title");
+  detail = _roster_json_peek_string (object, "detail");
+  message = _roster_json_peek_string (object, "message");
   /* Confluence v1: {"message":{"translation":"…"}} */
-  if (message == NULL && (message_object = object_get_object (object, "message")))
-    message = object_get_string (message_object, "translation");
+  if (message == NULL && (message_object = _roster_json_peek_object (object, "message")))
+    message = _roster_json_peek_string (message_object, "translation");
 
   if (title == NULL)
     title = message;
@@ -675,18 +644,18 @@ roster_http_parse_error_body (const char *body,
         }
     }
 
-  if (out->len == 0 && (text = object_get_string (object, "errorMessage")))
+  if (out->len == 0 && (text = _roster_json_peek_string (object, "errorMessage")))
     append_part (out, text);
 
-  if (out->len == 0 && (text = object_get_string (object, "message")))
+  if (out->len == 0 && (text = _roster_json_peek_string (object, "message")))
     append_part (out, text);
 
-  if (out->len == 0 && (text = object_get_string (object, "key")))
+  if (out->len == 0 && (text = _roster_json_peek_string (object, "key")))
     {
-      JsonObject *context = object_get_object (object, "context");
-      const char *context_message = object_get_string (context, "message");
-      JsonObject *reason = object_get_object (context, "reason");
-      const char *reason_key = object_get_string (reason, "key");
+      JsonObject *context = _roster_json_peek_object (object, "context");
+      const char *context_message = _roster_json_peek_string (context, "message");
+      JsonObject *reason = _roster_json_peek_object (context, "reason");
+      const char *reason_key = _roster_json_peek_string (reason, "key");
 
       if (context_message)
         g_string_printf (out, "%s: %s", text, context_message);
@@ -697,7 +666,7 @@ roster_http_parse_error_body (const char *body,
     }
 
   /* Spring-style {"error":"Forbidden"} without a message. */
-  if (out->len == 0 && (text = object_get_string (object, "error")))
+  if (out->len == 0 && (text = _roster_json_peek_string (object, "error")))
     append_part (out, text);
 
   if (out->len == 0)

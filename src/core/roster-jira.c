@@ -7,6 +7,7 @@
 
 #include "roster-error.h"
 #include "roster-jira.h"
+#include "roster-json-private.h"
 
 struct _RosterApplicationRole
 {
@@ -48,17 +49,6 @@ roster_application_role_init (RosterApplicationRole *self)
   self->user_count = -1;
 }
 
-static const char *
-string_member (JsonObject *object,
-               const char *member)
-{
-  JsonNode *node = json_object_has_member (object, member) ? json_object_get_member (object, member) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
 /* Reads "<names_member>" (array of names) and "<details_member>" (array of
  * {"groupId","name"}) into parallel id/name arrays; details win. */
 static gboolean
@@ -71,12 +61,10 @@ read_groups (JsonObject  *object,
 {
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  JsonNode *details = json_object_has_member (object, details_member)
-                      ? json_object_get_member (object, details_member) : NULL;
-  JsonNode *plain = json_object_has_member (object, names_member)
-                    ? json_object_get_member (object, names_member) : NULL;
+  JsonNode *details = _roster_json_get_member (object, details_member);
+  JsonNode *plain = _roster_json_get_member (object, names_member);
 
-  if (details != NULL && !JSON_NODE_HOLDS_NULL (details))
+  if (details != NULL)
     {
       JsonArray *array;
 
@@ -98,8 +86,8 @@ read_groups (JsonObject  *object,
                            "An item of “%s” is not an object", details_member);
               return FALSE;
             }
-          id = string_member (json_node_get_object (item), "groupId");
-          name = string_member (json_node_get_object (item), "name");
+          id = _roster_json_peek_string (json_node_get_object (item), "groupId");
+          name = _roster_json_peek_string (json_node_get_object (item), "name");
           if (name == NULL)
             {
               g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE,
@@ -110,7 +98,7 @@ read_groups (JsonObject  *object,
           g_ptr_array_add (names, g_strdup (name));
         }
     }
-  else if (plain != NULL && !JSON_NODE_HOLDS_NULL (plain))
+  else if (plain != NULL)
     {
       JsonArray *array;
 
@@ -125,7 +113,7 @@ read_groups (JsonObject  *object,
         {
           JsonNode *item = json_array_get_element (array, i);
 
-          if (!JSON_NODE_HOLDS_VALUE (item) || json_node_get_value_type (item) != G_TYPE_STRING)
+          if (!_roster_json_holds (item, G_TYPE_STRING))
             {
               g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE,
                            "An item of “%s” is not a string", names_member);
@@ -149,7 +137,9 @@ roster_application_role_new_from_json (JsonNode  *node,
 {
   g_autoptr(RosterApplicationRole) self = NULL;
   JsonObject *object;
+  JsonNode *count;
   const char *key;
+  const char *name;
 
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
@@ -158,7 +148,7 @@ roster_application_role_new_from_json (JsonNode  *node,
       return NULL;
     }
   object = json_node_get_object (node);
-  if ((key = string_member (object, "key")) == NULL || *key == '\0')
+  if ((key = _roster_json_peek_string (object, "key")) == NULL || *key == '\0')
     {
       g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE, "An application role has no “key”");
       return NULL;
@@ -166,18 +156,15 @@ roster_application_role_new_from_json (JsonNode  *node,
 
   self = g_object_new (ROSTER_TYPE_APPLICATION_ROLE, NULL);
   self->key = g_strdup (key);
-  self->name = g_strdup (string_member (object, "name") ? string_member (object, "name") : key);
+  name = _roster_json_peek_string (object, "name");
+  self->name = g_strdup (name != NULL ? name : key);
   if (!read_groups (object, "groups", "groupDetails", &self->group_ids, &self->group_names, error) ||
       !read_groups (object, "defaultGroups", "defaultGroupsDetails", &self->default_ids,
                     &self->default_names, error))
     return NULL;
-  if (json_object_has_member (object, "userCount"))
-    {
-      JsonNode *count = json_object_get_member (object, "userCount");
-
-      if (JSON_NODE_HOLDS_VALUE (count) && json_node_get_value_type (count) == G_TYPE_INT64)
-        self->user_count = json_node_get_int (count);
-    }
+  count = _roster_json_get_member (object, "userCount");
+  if (_roster_json_holds (count, G_TYPE_INT64))
+    self->user_count = json_node_get_int (count);
   return g_steal_pointer (&self);
 }
 

@@ -8,86 +8,14 @@
 
 #include "roster-error.h"
 #include "roster-jsm.h"
+#include "roster-json-private.h"
 #include "roster-site-private.h"
 
 #define DEFAULT_PAGE_SIZE 50
 
-/* JSON helpers */
-
-static JsonObject *
-item_object (JsonNode    *node,
-             const char  *what,
-             GError     **error)
-{
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    {
-      g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE, "A %s is not a JSON object", what);
-      return NULL;
-    }
-  return json_node_get_object (node);
-}
-
-/* Strings; JSM sometimes sends ids as numbers, so integers are accepted too. */
-static gboolean
-read_string (JsonObject  *object,
-             const char  *what,
-             const char  *member,
-             gboolean     required,
-             char       **out,
-             GError     **error)
-{
-  JsonNode *node = json_object_has_member (object, member) ? json_object_get_member (object, member) : NULL;
-
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    {
-      if (required)
-        {
-          g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE, "A %s has no “%s”", what, member);
-          return FALSE;
-        }
-      return TRUE;
-    }
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    {
-      if (required && *json_node_get_string (node) == '\0')
-        {
-          g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE,
-                       "The “%s” of a %s is empty", member, what);
-          return FALSE;
-        }
-      *out = g_strdup (json_node_get_string (node));
-      return TRUE;
-    }
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64)
-    {
-      *out = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
-      return TRUE;
-    }
-  g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE,
-               "The “%s” of a %s is not a string", member, what);
-  return FALSE;
-}
-
-static gboolean
-read_bool (JsonObject  *object,
-           const char  *what,
-           const char  *member,
-           gboolean    *out,
-           GError     **error)
-{
-  JsonNode *node = json_object_has_member (object, member) ? json_object_get_member (object, member) : NULL;
-
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return TRUE;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    {
-      g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE,
-                   "The “%s” of a %s is not a boolean", member, what);
-      return FALSE;
-    }
-  *out = json_node_get_boolean (node);
-  return TRUE;
-}
+/* JSM sometimes sends ids as numbers, so integers are read as strings too. */
+#define JSM_OPTIONAL ROSTER_JSON_INT_AS_STRING
+#define JSM_REQUIRED (ROSTER_JSON_REQUIRED | ROSTER_JSON_INT_AS_STRING)
 
 /* RosterServiceDesk */
 
@@ -132,13 +60,16 @@ roster_service_desk_new_from_json (JsonNode  *node,
   g_autoptr(RosterServiceDesk) self = NULL;
   JsonObject *object;
 
-  if (!(object = item_object (node, "service desk", error)))
+  if (!(object = _roster_json_item_object (node, "service desk", error)))
     return NULL;
   self = g_object_new (ROSTER_TYPE_SERVICE_DESK, NULL);
-  if (!read_string (object, "service desk", "id", TRUE, &self->id, error) ||
-      !read_string (object, "service desk", "projectId", FALSE, &self->project_id, error) ||
-      !read_string (object, "service desk", "projectKey", TRUE, &self->project_key, error) ||
-      !read_string (object, "service desk", "projectName", FALSE, &self->project_name, error))
+  if (!_roster_json_read_string (object, "service desk", "id", JSM_REQUIRED, &self->id, error) ||
+      !_roster_json_read_string (object, "service desk", "projectId", JSM_OPTIONAL,
+                                 &self->project_id, error) ||
+      !_roster_json_read_string (object, "service desk", "projectKey", JSM_REQUIRED,
+                                 &self->project_key, error) ||
+      !_roster_json_read_string (object, "service desk", "projectName", JSM_OPTIONAL,
+                                 &self->project_name, error))
     return NULL;
   if (self->project_id == NULL)
     self->project_id = g_strdup ("");
@@ -233,15 +164,19 @@ roster_customer_new_from_json (JsonNode  *node,
   g_autoptr(RosterCustomer) self = NULL;
   JsonObject *object;
 
-  if (!(object = item_object (node, "customer", error)))
+  if (!(object = _roster_json_item_object (node, "customer", error)))
     return NULL;
   self = g_object_new (ROSTER_TYPE_CUSTOMER, NULL);
   self->active = TRUE;
-  if (!read_string (object, "customer", "accountId", TRUE, &self->account_id, error) ||
-      !read_string (object, "customer", "displayName", FALSE, &self->display_name, error) ||
-      !read_string (object, "customer", "emailAddress", FALSE, &self->email, error) ||
-      !read_string (object, "customer", "timeZone", FALSE, &self->time_zone, error) ||
-      !read_bool (object, "customer", "active", &self->active, error))
+  if (!_roster_json_read_string (object, "customer", "accountId", JSM_REQUIRED,
+                                 &self->account_id, error) ||
+      !_roster_json_read_string (object, "customer", "displayName", JSM_OPTIONAL,
+                                 &self->display_name, error) ||
+      !_roster_json_read_string (object, "customer", "emailAddress", JSM_OPTIONAL,
+                                 &self->email, error) ||
+      !_roster_json_read_string (object, "customer", "timeZone", JSM_OPTIONAL,
+                                 &self->time_zone, error) ||
+      !_roster_json_read_bool (object, "customer", "active", &self->active, error))
     return NULL;
   if (self->display_name == NULL)
     self->display_name = g_strdup ("");
@@ -372,11 +307,13 @@ roster_customer_org_new_from_json (JsonNode  *node,
   g_autoptr(RosterCustomerOrg) self = NULL;
   JsonObject *object;
 
-  if (!(object = item_object (node, "customer organization", error)))
+  if (!(object = _roster_json_item_object (node, "customer organization", error)))
     return NULL;
   self = g_object_new (ROSTER_TYPE_CUSTOMER_ORG, NULL);
-  if (!read_string (object, "customer organization", "id", TRUE, &self->id, error) ||
-      !read_string (object, "customer organization", "name", FALSE, &self->name, error))
+  if (!_roster_json_read_string (object, "customer organization", "id", JSM_REQUIRED,
+                                 &self->id, error) ||
+      !_roster_json_read_string (object, "customer organization", "name", JSM_OPTIONAL,
+                                 &self->name, error))
     return NULL;
   if (self->name == NULL)
     self->name = g_strdup ("");

@@ -6,150 +6,21 @@
 #include <string.h>
 
 #include "roster-error.h"
+#include "roster-json-private.h"
 #include "roster-org.h"
 
 #define GROUP_ARI_PREFIX "ari:cloud:identity::group/"
 
-/* JSON helpers: every read checks presence and type first (json-glib emits
- * criticals otherwise), and wrong shapes name the member. */
-
+/* Admin API items; detail responses wrap the item: {"data":{…}}. */
 static JsonObject *
 unwrap_item (JsonNode    *node,
              const char  *what,
              GError     **error)
 {
-  JsonObject *object;
+  JsonObject *object = _roster_json_item_object (node, what, error);
+  JsonObject *data = _roster_json_peek_object (object, "data");
 
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    {
-      g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE,
-                   "A %s is not a JSON object", what);
-      return NULL;
-    }
-  object = json_node_get_object (node);
-
-  /* Detail responses wrap the item: {"data":{…}}. */
-  if (json_object_has_member (object, "data") &&
-      JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "data")))
-    object = json_object_get_object_member (object, "data");
-
-  return object;
-}
-
-static gboolean
-get_string (JsonObject  *object,
-            const char  *what,
-            const char  *member,
-            gboolean     required,
-            char       **out,
-            GError     **error)
-{
-  JsonNode *node = NULL;
-
-  if (object != NULL && json_object_has_member (object, member))
-    node = json_object_get_member (object, member);
-
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    {
-      if (required)
-        {
-          g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE,
-                       "A %s has no “%s”", what, member);
-          return FALSE;
-        }
-      return TRUE;
-    }
-
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    {
-      g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE,
-                   "The “%s” of a %s is not a string", member, what);
-      return FALSE;
-    }
-  if (required && *json_node_get_string (node) == '\0')
-    {
-      g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE,
-                   "The “%s” of a %s is empty", member, what);
-      return FALSE;
-    }
-
-  g_free (*out);
-  *out = g_strdup (json_node_get_string (node));
-  return TRUE;
-}
-
-static gboolean
-get_bool (JsonObject  *object,
-          const char  *what,
-          const char  *member,
-          gboolean    *out,
-          GError     **error)
-{
-  JsonNode *node;
-
-  if (object == NULL || !json_object_has_member (object, member))
-    return TRUE;
-  node = json_object_get_member (object, member);
-  if (JSON_NODE_HOLDS_NULL (node))
-    return TRUE;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    {
-      g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE,
-                   "The “%s” of a %s is not a boolean", member, what);
-      return FALSE;
-    }
-  *out = json_node_get_boolean (node);
-  return TRUE;
-}
-
-static gboolean
-get_int (JsonObject  *object,
-         const char  *what,
-         const char  *member,
-         gint64      *out,
-         GError     **error)
-{
-  JsonNode *node;
-
-  if (object == NULL || !json_object_has_member (object, member))
-    return TRUE;
-  node = json_object_get_member (object, member);
-  if (JSON_NODE_HOLDS_NULL (node))
-    return TRUE;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    {
-      g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE,
-                   "The “%s” of a %s is not an integer", member, what);
-      return FALSE;
-    }
-  *out = json_node_get_int (node);
-  return TRUE;
-}
-
-/* Optional object member: absent or null → NULL without error. */
-static gboolean
-get_object (JsonObject  *object,
-            const char  *what,
-            const char  *member,
-            JsonObject **out,
-            GError     **error)
-{
-  JsonNode *node;
-
-  *out = NULL;
-  if (object == NULL || !json_object_has_member (object, member))
-    return TRUE;
-  node = json_object_get_member (object, member);
-  if (JSON_NODE_HOLDS_NULL (node))
-    return TRUE;
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    {
-      g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE,
-                   "The “%s” of a %s is not an object", member, what);
-      return FALSE;
-    }
-  *out = json_node_get_object (node);
-  return TRUE;
+  return data != NULL ? data : object;
 }
 
 /* Read-only "id" and "name" properties, shared by all five types. */
@@ -230,9 +101,11 @@ roster_org_new_from_json (JsonNode  *node,
   JsonObject *attributes;
 
   if (!(object = unwrap_item (node, "organization", error)) ||
-      !get_string (object, "organization", "id", TRUE, &self->id, error) ||
-      !get_object (object, "organization", "attributes", &attributes, error) ||
-      !get_string (attributes, "organization", "name", FALSE, &self->name, error))
+      !_roster_json_read_string (object, "organization", "id", ROSTER_JSON_REQUIRED,
+                                 &self->id, error) ||
+      !_roster_json_read_object (object, "organization", "attributes", &attributes, error) ||
+      !_roster_json_read_string (attributes, "organization", "name", ROSTER_JSON_NONE,
+                                 &self->name, error))
     return NULL;
   if (self->name == NULL)
     self->name = g_strdup ("");
@@ -299,8 +172,9 @@ roster_directory_new_from_json (JsonNode  *node,
   JsonObject *object;
 
   if (!(object = unwrap_item (node, "directory", error)) ||
-      !get_string (object, "directory", "directoryId", TRUE, &self->id, error) ||
-      !get_string (object, "directory", "name", FALSE, &self->name, error))
+      !_roster_json_read_string (object, "directory", "directoryId", ROSTER_JSON_REQUIRED,
+                                 &self->id, error) ||
+      !_roster_json_read_string (object, "directory", "name", ROSTER_JSON_NONE, &self->name, error))
     return NULL;
   if (self->name == NULL)
     self->name = g_strdup ("");
@@ -373,12 +247,15 @@ roster_domain_new_from_json (JsonNode  *node,
   JsonObject *claim;
 
   if (!(object = unwrap_item (node, "domain", error)) ||
-      !get_string (object, "domain", "id", TRUE, &self->id, error) ||
-      !get_object (object, "domain", "attributes", &attributes, error) ||
-      !get_string (attributes, "domain", "name", TRUE, &self->name, error) ||
-      !get_object (attributes, "domain", "claim", &claim, error) ||
-      !get_string (claim, "domain claim", "type", FALSE, &self->claim_type, error) ||
-      !get_string (claim, "domain claim", "status", FALSE, &self->claim_status, error))
+      !_roster_json_read_string (object, "domain", "id", ROSTER_JSON_REQUIRED, &self->id, error) ||
+      !_roster_json_read_object (object, "domain", "attributes", &attributes, error) ||
+      !_roster_json_read_string (attributes, "domain", "name", ROSTER_JSON_REQUIRED,
+                                 &self->name, error) ||
+      !_roster_json_read_object (attributes, "domain", "claim", &claim, error) ||
+      !_roster_json_read_string (claim, "domain claim", "type", ROSTER_JSON_NONE,
+                                 &self->claim_type, error) ||
+      !_roster_json_read_string (claim, "domain claim", "status", ROSTER_JSON_NONE,
+                                 &self->claim_status, error))
     return NULL;
 
   return g_steal_pointer (&self);
@@ -471,12 +348,17 @@ roster_workspace_new_from_json (JsonNode  *node,
   JsonObject *attributes;
 
   if (!(object = unwrap_item (node, "workspace", error)) ||
-      !get_string (object, "workspace", "id", TRUE, &self->id, error) ||
-      !get_object (object, "workspace", "attributes", &attributes, error) ||
-      !get_string (attributes, "workspace", "name", FALSE, &self->name, error) ||
-      !get_string (attributes, "workspace", "typeKey", FALSE, &self->type_key, error) ||
-      !get_string (attributes, "workspace", "hostUrl", FALSE, &self->host_url, error) ||
-      !get_string (attributes, "workspace", "status", FALSE, &self->status, error))
+      !_roster_json_read_string (object, "workspace", "id", ROSTER_JSON_REQUIRED,
+                                 &self->id, error) ||
+      !_roster_json_read_object (object, "workspace", "attributes", &attributes, error) ||
+      !_roster_json_read_string (attributes, "workspace", "name", ROSTER_JSON_NONE,
+                                 &self->name, error) ||
+      !_roster_json_read_string (attributes, "workspace", "typeKey", ROSTER_JSON_NONE,
+                                 &self->type_key, error) ||
+      !_roster_json_read_string (attributes, "workspace", "hostUrl", ROSTER_JSON_NONE,
+                                 &self->host_url, error) ||
+      !_roster_json_read_string (attributes, "workspace", "status", ROSTER_JSON_NONE,
+                                 &self->status, error))
     return NULL;
   if (self->name == NULL)
     self->name = g_strdup (self->host_url ? self->host_url : "");
@@ -586,14 +468,16 @@ roster_group_new_from_json (JsonNode  *node,
   JsonObject *counts;
 
   if (!(object = unwrap_item (node, "group", error)) ||
-      !get_string (object, "group", "id", TRUE, &self->id, error) ||
-      !get_string (object, "group", "name", TRUE, &self->name, error) ||
-      !get_string (object, "group", "description", FALSE, &self->description, error) ||
-      !get_bool (object, "group", "externalSynced", &self->external_synced, error) ||
-      !get_object (object, "group", "managementAccess", &access, error) ||
-      !get_bool (access, "group", "modifiable", &self->modifiable, error) ||
-      !get_object (object, "group", "counts", &counts, error) ||
-      !get_int (counts, "group", "users", &self->n_users, error))
+      !_roster_json_read_string (object, "group", "id", ROSTER_JSON_REQUIRED, &self->id, error) ||
+      !_roster_json_read_string (object, "group", "name", ROSTER_JSON_REQUIRED,
+                                 &self->name, error) ||
+      !_roster_json_read_string (object, "group", "description", ROSTER_JSON_NONE,
+                                 &self->description, error) ||
+      !_roster_json_read_bool (object, "group", "externalSynced", &self->external_synced, error) ||
+      !_roster_json_read_object (object, "group", "managementAccess", &access, error) ||
+      !_roster_json_read_bool (access, "group", "modifiable", &self->modifiable, error) ||
+      !_roster_json_read_object (object, "group", "counts", &counts, error) ||
+      !_roster_json_read_int (counts, "group", "users", &self->n_users, error))
     return NULL;
 
   /* expand=groups on the user search gives ARIs; paths want the bare id. */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "roster-error.h"
+#include "roster-json-private.h"
 #include "roster-pager.h"
 
 static const char *
@@ -33,15 +34,12 @@ read_string (JsonObject  *object,
              const char **out,
              GError     **error)
 {
-  JsonNode *node;
+  JsonNode *node = _roster_json_get_member (object, member);
 
   *out = NULL;
-  if (object == NULL || !json_object_has_member (object, member))
+  if (node == NULL)
     return TRUE;
-  node = json_object_get_member (object, member);
-  if (JSON_NODE_HOLDS_NULL (node))
-    return TRUE;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+  if (!_roster_json_holds (node, G_TYPE_STRING))
     {
       g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE,
                    "Page member “%s” is not a string", member);
@@ -60,16 +58,12 @@ read_int (JsonObject  *object,
           gint64      *out,
           GError     **error)
 {
-  JsonNode *node;
+  JsonNode *node = _roster_json_get_member (object, member);
 
   *present = FALSE;
-  if (object == NULL || !json_object_has_member (object, member))
+  if (node == NULL)
     return TRUE;
-  node = json_object_get_member (object, member);
-  if (JSON_NODE_HOLDS_NULL (node))
-    return TRUE;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64 ||
-      json_node_get_int (node) < 0)
+  if (!_roster_json_holds (node, G_TYPE_INT64) || json_node_get_int (node) < 0)
     {
       g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE,
                    "Page member “%s” is not a non-negative integer", member);
@@ -87,16 +81,13 @@ read_bool (JsonObject  *object,
            gboolean    *out,
            GError     **error)
 {
-  JsonNode *node;
+  JsonNode *node = _roster_json_get_member (object, member);
 
   *present = FALSE;
   *out = FALSE;
-  if (object == NULL || !json_object_has_member (object, member))
+  if (node == NULL)
     return TRUE;
-  node = json_object_get_member (object, member);
-  if (JSON_NODE_HOLDS_NULL (node))
-    return TRUE;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+  if (!_roster_json_holds (node, G_TYPE_BOOLEAN))
     {
       g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE,
                    "Page member “%s” is not a boolean", member);
@@ -112,16 +103,14 @@ get_object_member (JsonObject  *object,
                    const char  *member,
                    GError     **error)
 {
-  JsonNode *node;
+  JsonNode *node = _roster_json_get_member (object, member);
 
-  if (object == NULL || !json_object_has_member (object, member))
+  if (node == NULL)
     return NULL;
-  node = json_object_get_member (object, member);
   if (JSON_NODE_HOLDS_OBJECT (node))
     return json_node_get_object (node);
-  if (!JSON_NODE_HOLDS_NULL (node))
-    g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE,
-                 "Page member “%s” is not an object", member);
+  g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE,
+               "Page member “%s” is not an object", member);
   return NULL;
 }
 

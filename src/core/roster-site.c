@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "roster-error.h"
+#include "roster-json-private.h"
 #include "roster-site.h"
 #include "roster-site-private.h"
 
@@ -785,9 +786,7 @@ fetch_page_cb (GObject      *object,
   if (job->paging == ROSTER_SITE_PAGING_CF1)
     {
       JsonObject *root = json_node_get_object (response->json);
-      JsonObject *links = json_object_has_member (root, "_links") &&
-                          JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "_links"))
-                          ? json_object_get_object_member (root, "_links") : NULL;
+      JsonObject *links = _roster_json_peek_object (root, "_links");
       gboolean has_next = links != NULL && json_object_has_member (links, "next");
 
       /* v1: a short or empty page, or no next link, is the last one. */

@@ -12,6 +12,7 @@
 
 #include "roster-error.h"
 #include "roster-inactivity.h"
+#include "roster-json-private.h"
 #include "roster-user-private.h"
 
 #define GROUP_ARI_PREFIX "ari:cloud:identity::group/"
@@ -204,14 +205,14 @@ get_optional_string (JsonObject  *object,
                      const char **out_value,
                      GError     **error)
 {
-  JsonNode *node = json_object_get_member (object, member);
+  JsonNode *node = _roster_json_get_member (object, member);
 
   *out_value = NULL;
 
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+  if (node == NULL)
     return TRUE;
 
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+  if (!_roster_json_holds (node, G_TYPE_STRING))
     return invalid_member (error, member, "a string");
 
   *out_value = json_node_get_string (node);
@@ -225,11 +226,11 @@ get_optional_array (JsonObject  *object,
                     JsonArray  **out_array,
                     GError     **error)
 {
-  JsonNode *node = json_object_get_member (object, member);
+  JsonNode *node = _roster_json_get_member (object, member);
 
   *out_array = NULL;
 
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+  if (node == NULL)
     return TRUE;
 
   if (!JSON_NODE_HOLDS_ARRAY (node))
@@ -402,7 +403,7 @@ parse_roles (RosterUser  *self,
     {
       JsonNode *node = json_array_get_element (array, i);
 
-      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+      if (!_roster_json_holds (node, G_TYPE_STRING))
         return invalid_member (error, "platformRoles[]", "a string");
 
       roster_user_add_platform_role (self, json_node_get_string (node));
@@ -520,8 +521,8 @@ roster_users_page_parse (JsonNode   *root,
       return FALSE;
     }
 
-  links = json_object_get_member (object, "links");
-  if (links != NULL && !JSON_NODE_HOLDS_NULL (links))
+  links = _roster_json_get_member (object, "links");
+  if (links != NULL)
     {
       if (!JSON_NODE_HOLDS_OBJECT (links))
         {
