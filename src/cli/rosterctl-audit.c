@@ -47,8 +47,14 @@ audit_verify (RosterContext *context)
   print_ids (_("Deleted entries"), report->deleted_ids);
   print_ids (_("Broken links after"), report->broken_link_ids);
   if (report->truncated)
-    g_print (_("The newest entries were removed: the chain head is entry %" G_GINT64_FORMAT
-               " but the last entry is %" G_GINT64_FORMAT ".\n"), report->head_id, report->last_id);
+    {
+      /* Numbers as text: a 64-bit format macro would cut the message for xgettext. */
+      g_autofree char *head = g_strdup_printf ("%" G_GINT64_FORMAT, report->head_id);
+      g_autofree char *last = g_strdup_printf ("%" G_GINT64_FORMAT, report->last_id);
+
+      g_print (_("The newest entries were removed: the chain head is entry %s but the last entry is %s.\n"),
+               head, last);
+    }
   return ROSTERCTL_EXIT_ERROR;
 }
 

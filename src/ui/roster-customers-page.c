@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "roster-compat.h"
+#include "roster-application.h"
 #include "roster-customers-page.h"
 #include "roster-jsm.h"
 
@@ -404,12 +405,18 @@ export_done_cb (GObject      *object,
 
     g_signal_emit (self, signals[EXPORTED], 0, call->path, detail);
   }
-  if (summary->failed->len > 0)
-    text = g_strdup_printf (_("Exported %" G_GUINT64_FORMAT " customers of %u projects; %u projects could not be read"),
-                            summary->n_customers, summary->n_projects, summary->failed->len);
-  else
-    text = g_strdup_printf (_("Exported %" G_GUINT64_FORMAT " customers and %" G_GUINT64_FORMAT " organizations"),
-                            summary->n_customers, summary->n_organizations);
+  {
+    /* Counts as text: a 64-bit format macro would cut the message for xgettext. */
+    g_autofree char *customers = roster_format_count ((guint) MIN (summary->n_customers, G_MAXUINT));
+    g_autofree char *organizations = roster_format_count ((guint) MIN (summary->n_organizations, G_MAXUINT));
+
+    if (summary->failed->len > 0)
+      text = g_strdup_printf (_("Exported %s customers of %u projects; %u projects could not be read"),
+                              customers, summary->n_projects, summary->failed->len);
+    else
+      text = g_strdup_printf (_("Exported %s customers and %s organizations"),
+                              customers, organizations);
+  }
   gtk_label_set_text (self->status_label, text);
   call_free (call);
 }
