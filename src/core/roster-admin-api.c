@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "roster-admin-api.h"
+#include "roster-async-private.h"
 #include "roster-error.h"
 #include "roster-json-private.h"
 #include "roster-pager.h"
@@ -123,34 +124,16 @@ report_missing_tagged (RosterAdminApi      *self,
 }
 
 
-/* Running an async call to completion on a private main context. */
-
-typedef struct
-{
-  GAsyncResult *result;
-} SyncData;
-
-static void
-sync_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  SyncData *data = user_data;
-
-  data->result = g_object_ref (result);
-}
+/* Running an async call to completion on a private main context: call_async
+ * passes `_roster_sync_call_done, &sync_data`, finish_expr reads `sync_data.result`. */
 
 #define RUN_SYNC(call_async, finish_expr)                  \
   G_STMT_START {                                           \
-    g_autoptr(GMainContext) sync_context = g_main_context_new (); \
-    SyncData sync_data = { NULL };                         \
-    g_main_context_push_thread_default (sync_context);     \
+    g_auto(RosterSyncCall) sync_data = { NULL };           \
+    _roster_sync_call_begin (&sync_data);                  \
     call_async;                                            \
-    while (sync_data.result == NULL)                       \
-      g_main_context_iteration (sync_context, TRUE);       \
+    _roster_sync_call_wait (&sync_data);                   \
     finish_expr;                                           \
-    g_clear_object (&sync_data.result);                    \
-    g_main_context_pop_thread_default (sync_context);      \
   } G_STMT_END
 
 /* Lists: every page, parsed into GObjects */
@@ -621,7 +604,8 @@ roster_admin_api_list_orgs_sync (RosterAdminApi  *self,
 
   g_return_val_if_fail (ROSTER_IS_ADMIN_API (self), NULL);
 
-  RUN_SYNC (roster_admin_api_list_orgs_async (self, cancellable, sync_cb, &sync_data),
+  RUN_SYNC (roster_admin_api_list_orgs_async (self, cancellable, _roster_sync_call_done,
+                                               &sync_data),
             ret = roster_admin_api_list_orgs_finish (self, sync_data.result, error));
   return ret;
 }
@@ -721,8 +705,8 @@ roster_admin_api_list_directories_sync (RosterAdminApi  *self,
 
   g_return_val_if_fail (ROSTER_IS_ADMIN_API (self), NULL);
 
-  RUN_SYNC (roster_admin_api_list_directories_async (self, org_id, cancellable, sync_cb,
-                                                     &sync_data),
+  RUN_SYNC (roster_admin_api_list_directories_async (self, org_id, cancellable,
+                                                     _roster_sync_call_done, &sync_data),
             ret = roster_admin_api_list_directories_finish (self, sync_data.result, error));
   return ret;
 }
@@ -858,7 +842,7 @@ roster_admin_api_search_users_page_sync (RosterAdminApi  *self,
 
   RUN_SYNC (roster_admin_api_search_users_page_async (self, org_id, directory_id, filter_body,
                                                       cursor, limit, flags, cancellable,
-                                                      sync_cb, &sync_data),
+                                                      _roster_sync_call_done, &sync_data),
             ret = roster_admin_api_search_users_page_finish (self, sync_data.result, error));
   return ret;
 }
@@ -1000,7 +984,8 @@ roster_admin_api_get_users_by_ids_sync (RosterAdminApi      *self,
   g_return_val_if_fail (ROSTER_IS_ADMIN_API (self), NULL);
 
   RUN_SYNC (roster_admin_api_get_users_by_ids_async (self, org_id, directory_id, account_ids,
-                                                     cancellable, sync_cb, &sync_data),
+                                                     cancellable, _roster_sync_call_done,
+                                                     &sync_data),
             ret = roster_admin_api_get_users_by_ids_finish (self, sync_data.result, error));
   return ret;
 }
@@ -1060,7 +1045,7 @@ roster_admin_api_count_users_sync (RosterAdminApi  *self,
   g_return_val_if_fail (ROSTER_IS_ADMIN_API (self), FALSE);
 
   RUN_SYNC (roster_admin_api_count_users_async (self, org_id, directory_id, query, cancellable,
-                                                sync_cb, &sync_data),
+                                                _roster_sync_call_done, &sync_data),
             ret = roster_admin_api_count_users_finish (self, sync_data.result, out_count, error));
   return ret;
 }
@@ -1583,25 +1568,27 @@ roster_admin_api_write_sync (RosterAdminApi    *self,
     {
     case ROSTER_ADMIN_WRITE_SUSPEND:
       RUN_SYNC (roster_admin_api_suspend_user_async (self, org_id, directory_id, account_id,
-                                                     cancellable, sync_cb, &sync_data),
+                                                     cancellable, _roster_sync_call_done,
+                                                     &sync_data),
                 ret = roster_admin_api_write_finish (self, sync_data.result, out_http_status,
                                                      error));
       break;
     case ROSTER_ADMIN_WRITE_RESTORE:
       RUN_SYNC (roster_admin_api_restore_user_async (self, org_id, directory_id, account_id,
-                                                     cancellable, sync_cb, &sync_data),
+                                                     cancellable, _roster_sync_call_done,
+                                                     &sync_data),
                 ret = roster_admin_api_write_finish (self, sync_data.result, out_http_status,
                                                      error));
       break;
     case ROSTER_ADMIN_WRITE_DISABLE_ACCOUNT:
       RUN_SYNC (roster_admin_api_disable_account_async (self, account_id, NULL, cancellable,
-                                                        sync_cb, &sync_data),
+                                                        _roster_sync_call_done, &sync_data),
                 ret = roster_admin_api_write_finish (self, sync_data.result, out_http_status,
                                                      error));
       break;
     case ROSTER_ADMIN_WRITE_ENABLE_ACCOUNT:
       RUN_SYNC (roster_admin_api_enable_account_async (self, account_id, cancellable,
-                                                       sync_cb, &sync_data),
+                                                       _roster_sync_call_done, &sync_data),
                 ret = roster_admin_api_write_finish (self, sync_data.result, out_http_status,
                                                      error));
       break;

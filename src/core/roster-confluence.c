@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "roster-async-private.h"
 #include "roster-confluence.h"
 #include "roster-error.h"
 #include "roster-json-private.h"
@@ -598,30 +599,18 @@ roster_confluence_api_resolve_spaces_finish (RosterConfluenceApi  *self,
 
 /* Blocking twins */
 
-static void
-sync_result_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 GPtrArray *
 roster_confluence_api_list_spaces_sync (RosterConfluenceApi  *self,
                                         GCancellable         *cancellable,
                                         GError              **error)
 {
-  g_autoptr(GMainContext) context = g_main_context_new ();
-  g_autoptr(GAsyncResult) result = NULL;
+  g_auto(RosterSyncCall) call = { NULL };
 
   g_return_val_if_fail (ROSTER_IS_CONFLUENCE_API (self), NULL);
 
-  g_main_context_push_thread_default (context);
-  roster_confluence_api_list_spaces_async (self, cancellable, sync_result_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (context, TRUE);
-  g_main_context_pop_thread_default (context);
-  return roster_confluence_api_list_spaces_finish (self, result, error);
+  _roster_sync_call_begin (&call);
+  roster_confluence_api_list_spaces_async (self, cancellable, _roster_sync_call_done, &call);
+  return roster_confluence_api_list_spaces_finish (self, _roster_sync_call_wait (&call), error);
 }
 
 GPtrArray *
@@ -630,15 +619,12 @@ roster_confluence_api_resolve_spaces_sync (RosterConfluenceApi  *self,
                                            GCancellable         *cancellable,
                                            GError              **error)
 {
-  g_autoptr(GMainContext) context = g_main_context_new ();
-  g_autoptr(GAsyncResult) result = NULL;
+  g_auto(RosterSyncCall) call = { NULL };
 
   g_return_val_if_fail (ROSTER_IS_CONFLUENCE_API (self), NULL);
 
-  g_main_context_push_thread_default (context);
-  roster_confluence_api_resolve_spaces_async (self, keys, cancellable, sync_result_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (context, TRUE);
-  g_main_context_pop_thread_default (context);
-  return roster_confluence_api_resolve_spaces_finish (self, result, error);
+  _roster_sync_call_begin (&call);
+  roster_confluence_api_resolve_spaces_async (self, keys, cancellable,
+                                              _roster_sync_call_done, &call);
+  return roster_confluence_api_resolve_spaces_finish (self, _roster_sync_call_wait (&call), error);
 }

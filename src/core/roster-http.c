@@ -17,6 +17,7 @@
 
 #include <libsoup/soup.h>
 
+#include "roster-async-private.h"
 #include "roster-error.h"
 #include "roster-http.h"
 #include "roster-json-private.h"
@@ -1699,21 +1700,6 @@ roster_http_request_finish (RosterHttp    *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-typedef struct
-{
-  GAsyncResult *result;
-} SyncData;
-
-static void
-sync_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  SyncData *data = user_data;
-
-  data->result = g_object_ref (result);
-}
-
 RosterHttpResponse *
 roster_http_request_sync (RosterHttp       *self,
                           const char       *method,
@@ -1723,25 +1709,13 @@ roster_http_request_sync (RosterHttp       *self,
                           GCancellable     *cancellable,
                           GError          **error)
 {
-  g_autoptr(GMainContext) context = NULL;
-  RosterHttpResponse *response;
-  SyncData data = { NULL };
+  g_auto(RosterSyncCall) call = { NULL };
 
   g_return_val_if_fail (ROSTER_IS_HTTP (self), NULL);
   g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), NULL);
 
-  context = g_main_context_new ();
-  g_main_context_push_thread_default (context);
-
+  _roster_sync_call_begin (&call);
   roster_http_request_async (self, method, path_or_url, body, flags, cancellable,
-                             sync_cb, &data);
-  while (data.result == NULL)
-    g_main_context_iteration (context, TRUE);
-
-  response = roster_http_request_finish (self, data.result, error);
-  g_object_unref (data.result);
-
-  g_main_context_pop_thread_default (context);
-
-  return response;
+                             _roster_sync_call_done, &call);
+  return roster_http_request_finish (self, _roster_sync_call_wait (&call), error);
 }

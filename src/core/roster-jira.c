@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "roster-async-private.h"
 #include "roster-error.h"
 #include "roster-jira.h"
 #include "roster-json-private.h"
@@ -405,28 +406,17 @@ roster_jira_api_list_application_roles_finish (RosterJiraApi  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-static void
-sync_result_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 GPtrArray *
 roster_jira_api_list_application_roles_sync (RosterJiraApi  *self,
                                              GCancellable   *cancellable,
                                              GError        **error)
 {
-  g_autoptr(GMainContext) context = g_main_context_new ();
-  g_autoptr(GAsyncResult) result = NULL;
+  g_auto(RosterSyncCall) call = { NULL };
 
   g_return_val_if_fail (ROSTER_IS_JIRA_API (self), NULL);
 
-  g_main_context_push_thread_default (context);
-  roster_jira_api_list_application_roles_async (self, cancellable, sync_result_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (context, TRUE);
-  g_main_context_pop_thread_default (context);
-  return roster_jira_api_list_application_roles_finish (self, result, error);
+  _roster_sync_call_begin (&call);
+  roster_jira_api_list_application_roles_async (self, cancellable, _roster_sync_call_done, &call);
+  return roster_jira_api_list_application_roles_finish (self, _roster_sync_call_wait (&call),
+                                                        error);
 }

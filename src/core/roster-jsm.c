@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "roster-async-private.h"
 #include "roster-error.h"
 #include "roster-jsm.h"
 #include "roster-json-private.h"
@@ -974,38 +975,18 @@ roster_jsm_api_load_projects_finish (RosterJsmApi  *self,
 
 /* Blocking twins */
 
-static void
-sync_result_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-run_sync (GMainContext *context,
-          GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (context, TRUE);
-  g_main_context_pop_thread_default (context);
-  return *slot;
-}
-
 GPtrArray *
 roster_jsm_api_list_service_desks_sync (RosterJsmApi  *self,
                                         GCancellable  *cancellable,
                                         GError       **error)
 {
-  g_autoptr(GMainContext) context = g_main_context_new ();
-  g_autoptr(GAsyncResult) result = NULL;
+  g_auto(RosterSyncCall) call = { NULL };
 
   g_return_val_if_fail (ROSTER_IS_JSM_API (self), NULL);
 
-  g_main_context_push_thread_default (context);
-  roster_jsm_api_list_service_desks_async (self, cancellable, sync_result_cb, &result);
-  run_sync (context, &result);
-  return roster_jsm_api_list_service_desks_finish (self, result, error);
+  _roster_sync_call_begin (&call);
+  roster_jsm_api_list_service_desks_async (self, cancellable, _roster_sync_call_done, &call);
+  return roster_jsm_api_list_service_desks_finish (self, _roster_sync_call_wait (&call), error);
 }
 
 GPtrArray *
@@ -1014,15 +995,14 @@ roster_jsm_api_load_projects_sync (RosterJsmApi  *self,
                                    GCancellable  *cancellable,
                                    GError       **error)
 {
-  g_autoptr(GMainContext) context = g_main_context_new ();
-  g_autoptr(GAsyncResult) result = NULL;
+  g_auto(RosterSyncCall) call = { NULL };
 
   g_return_val_if_fail (ROSTER_IS_JSM_API (self), NULL);
 
-  g_main_context_push_thread_default (context);
-  roster_jsm_api_load_projects_async (self, desks, NULL, NULL, cancellable, sync_result_cb, &result);
-  run_sync (context, &result);
-  return roster_jsm_api_load_projects_finish (self, result, error);
+  _roster_sync_call_begin (&call);
+  roster_jsm_api_load_projects_async (self, desks, NULL, NULL, cancellable,
+                                      _roster_sync_call_done, &call);
+  return roster_jsm_api_load_projects_finish (self, _roster_sync_call_wait (&call), error);
 }
 
 /* Writers */

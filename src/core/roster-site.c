@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "roster-async-private.h"
 #include "roster-error.h"
 #include "roster-json-private.h"
 #include "roster-site.h"
@@ -448,31 +449,19 @@ roster_site_validate_finish (RosterSite    *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-static void
-sync_done_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 gboolean
 roster_site_validate_sync (RosterSite    *self,
                            GCancellable  *cancellable,
                            GError       **error)
 {
-  g_autoptr(GMainContext) context = g_main_context_new ();
-  g_autoptr(GAsyncResult) result = NULL;
+  g_auto(RosterSyncCall) call = { NULL };
 
   g_return_val_if_fail (ROSTER_IS_SITE (self), FALSE);
 
-  g_main_context_push_thread_default (context);
-  roster_site_validate_async (self, cancellable, sync_done_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (context, TRUE);
-  g_main_context_pop_thread_default (context);
+  _roster_sync_call_begin (&call);
+  roster_site_validate_async (self, cancellable, _roster_sync_call_done, &call);
 
-  return roster_site_validate_finish (self, result, error);
+  return roster_site_validate_finish (self, _roster_sync_call_wait (&call), error);
 }
 
 /* Keyring */

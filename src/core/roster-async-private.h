@@ -1,0 +1,37 @@
+/* roster-async-private.h
+ *
+ * The blocking twins (`_sync`) of the core's async calls: the call runs on a
+ * private main context, pushed as the thread default, until it completes.
+ *
+ *   g_auto(RosterSyncCall) call = { NULL };
+ *
+ *   _roster_sync_call_begin (&call);
+ *   roster_foo_async (self, cancellable, _roster_sync_call_done, &call);
+ *   return roster_foo_finish (self, _roster_sync_call_wait (&call), error);
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  GMainContext *context;  /* (owned) */
+  GAsyncResult *result;   /* (owned) (nullable) */
+} RosterSyncCall;
+
+/* Makes the private context and pushes it. */
+void          _roster_sync_call_begin (RosterSyncCall *call);
+/* The GAsyncReadyCallback to hand the async call, with @call as its user data. */
+void          _roster_sync_call_done  (GObject        *source,
+                                       GAsyncResult   *result,
+                                       gpointer        user_data);
+/* Iterates the context until the call completed, pops it and returns the
+ * result (borrowed: it lives as long as @call). */
+GAsyncResult *_roster_sync_call_wait  (RosterSyncCall *call);
+void          _roster_sync_call_clear (RosterSyncCall *call);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RosterSyncCall, _roster_sync_call_clear)
+
+G_END_DECLS
