@@ -11,8 +11,10 @@
 #include "roster-org.h"
 #include "roster-sandbox.h"
 #include "roster-store.h"
+#include "roster-test-utils.h"
 
 #define FIXED_NOW 1798761600
+#define WAIT_SECONDS 120 /* bound on each async wait */
 #define N_USERS   600
 
 typedef struct
@@ -22,47 +24,6 @@ typedef struct
   GHashTable    *admins;
 } Fixture;
 
-typedef struct
-{
-  gboolean  done;
-  gboolean  ok;
-  GError   *error;
-} Waiter;
-
-static void
-wait_for (Waiter *w)
-{
-  gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
-
-  while (!w->done)
-    {
-      g_main_context_iteration (NULL, TRUE);
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-    }
-}
-
-static void
-open_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Waiter *w = user_data;
-
-  w->ok = roster_context_open_finish (ROSTER_CONTEXT (object), result, &w->error);
-  w->done = TRUE;
-}
-
-static void
-sync_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Waiter *w = user_data;
-
-  w->ok = roster_context_sync_finish (ROSTER_CONTEXT (object), result, &w->error);
-  w->done = TRUE;
-}
-
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
@@ -71,7 +32,7 @@ fixture_setup (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autofree char *admin_url = NULL;
   g_auto(GStrv) admins = NULL;
-  Waiter w = { 0 };
+  RosterTestWaiter w = { 0 };
 
   f->sandbox = roster_sandbox_new (&options);
   g_assert_true (roster_sandbox_start (f->sandbox, 0, &error));
@@ -80,14 +41,15 @@ fixture_setup (Fixture       *f,
   admin_url = roster_sandbox_dup_admin_url (f->sandbox);
   f->context = roster_context_new (NULL);
   roster_context_open_async (f->context, admin_url, roster_sandbox_get_org_id (f->sandbox),
-                             roster_sandbox_get_api_key (f->sandbox), NULL, open_cb, &w);
-  wait_for (&w);
+                             roster_sandbox_get_api_key (f->sandbox), NULL,
+                             roster_test_context_open_cb, &w);
+  roster_test_wait_for (&w, WAIT_SECONDS);
   g_assert_no_error (w.error);
   roster_admin_api_set_retry_policy (roster_context_get_admin_api (f->context), 4, 10, 200);
 
-  w = (Waiter) { 0 };
-  roster_context_sync_async (f->context, NULL, sync_cb, &w);
-  wait_for (&w);
+  w = (RosterTestWaiter) { 0 };
+  roster_context_sync_async (f->context, NULL, roster_test_context_sync_cb, &w);
+  roster_test_wait_for (&w, WAIT_SECONDS);
   g_assert_no_error (w.error);
 
   f->admins = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);

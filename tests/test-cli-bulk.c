@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include "roster-sandbox.h"
+#include "roster-test-utils.h"
 
 #define FIXED_NOW 1798761600
 #define N_USERS   800
@@ -20,22 +21,6 @@ typedef struct
   char          *env_key;
   GHashTable    *admins;
 } Fixture;
-
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Result;
-
-static void
-result_clear (Result *r)
-{
-  g_clear_pointer (&r->out, g_free);
-  g_clear_pointer (&r->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, result_clear)
 
 static GSubprocessLauncher *
 make_launcher (Fixture            *f,
@@ -51,63 +36,37 @@ make_launcher (Fixture            *f,
   g_subprocess_launcher_unsetenv (launcher, "ROSTER_ORG_ID");
   g_subprocess_launcher_unsetenv (launcher, "ROSTERCTL_ASSUME_TTY");
   g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
-  for (guint i = 0; extra_env != NULL && extra_env[i] != NULL; i++)
-    {
-      g_auto(GStrv) kv = g_strsplit (extra_env[i], "=", 2);
-
-      g_subprocess_launcher_setenv (launcher, kv[0], kv[1], TRUE);
-    }
+  roster_test_launcher_set_env (launcher, extra_env);
   return launcher;
-}
-
-static GPtrArray *
-make_argv (va_list args)
-{
-  GPtrArray *argv = g_ptr_array_new ();
-  const char *arg;
-
-  g_ptr_array_add (argv, (gpointer) g_getenv ("ROSTERCTL"));
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (gpointer) arg);
-  g_ptr_array_add (argv, NULL);
-  return argv;
 }
 
 static void
 run_argv (Fixture            *f,
           const char * const *extra_env,
           const char         *stdin_text,
-          Result             *result,
+          RosterTestRun      *result,
           const char * const *argv)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GError) error = NULL;
 
   launcher = make_launcher (f, extra_env, G_SUBPROCESS_FLAGS_STDIN_PIPE |
                                           G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                           G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  proc = g_subprocess_launcher_spawnv (launcher, argv, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_communicate_utf8 (proc, stdin_text != NULL ? stdin_text : "", NULL,
-                                                &result->out, &result->err, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (proc));
-  result->status = g_subprocess_get_exit_status (proc);
+  roster_test_communicate (launcher, argv, stdin_text, result);
 }
 
 static void
 run (Fixture            *f,
      const char * const *extra_env,
      const char         *stdin_text,
-     Result             *result,
+     RosterTestRun      *result,
      ...)
 {
   g_autoptr(GPtrArray) argv = NULL;
   va_list args;
 
   va_start (args, result);
-  argv = make_argv (args);
+  argv = roster_test_rosterctl_argv (args);
   va_end (args);
   run_argv (f, extra_env, stdin_text, result, (const char * const *) argv->pdata);
 }
@@ -117,7 +76,7 @@ static void
 run_ids (Fixture            *f,
          const char * const *extra_env,
          const char         *stdin_text,
-         Result             *result,
+         RosterTestRun      *result,
          GPtrArray          *ids,
          ...)
 {
@@ -125,7 +84,7 @@ run_ids (Fixture            *f,
   va_list args;
 
   va_start (args, ids);
-  argv = make_argv (args);
+  argv = roster_test_rosterctl_argv (args);
   va_end (args);
   g_ptr_array_remove_index (argv, argv->len - 1);
   for (guint i = 0; i < ids->len; i++)
@@ -151,7 +110,7 @@ fixture_setup (Fixture       *f,
 {
   RosterSandboxOptions options = { N_USERS, 7, FIXED_NOW };
   g_autoptr(GError) error = NULL;
-  g_auto(Result) r = { 0 };
+  g_auto(RosterTestRun) r = { 0 };
   g_auto(GStrv) admins = NULL;
 
   f->sandbox = roster_sandbox_new (&options);
@@ -253,7 +212,7 @@ static char *
 only_job_id (Fixture  *f,
              gboolean  unfinished)
 {
-  g_auto(Result) r = { 0 };
+  g_auto(RosterTestRun) r = { 0 };
   g_autoptr(JsonNode) root = NULL;
   JsonArray *jobs;
 
@@ -275,7 +234,7 @@ test_dry_run_and_refusal (Fixture       *f,
                           gconstpointer  data)
 {
   g_autoptr(GPtrArray) ids = pick_active (f, 5, 0);
-  g_auto(Result) r = { 0 };
+  g_auto(RosterTestRun) r = { 0 };
   g_autoptr(JsonNode) plan = NULL;
   JsonObject *counts;
 
@@ -287,7 +246,7 @@ test_dry_run_and_refusal (Fixture       *f,
   g_assert_nonnull (strstr (r.out, "protected"));
   g_assert_nonnull (strstr (r.err, "Dry run"));
   g_assert_cmpuint (roster_sandbox_count_requests (f->sandbox, "POST", "/suspend"), ==, 0);
-  result_clear (&r);
+  roster_test_run_clear (&r);
 
   run_ids (f, NULL, NULL, &r, ids, "suspend", "--dry-run", "--format", "json", NULL);
   g_assert_cmpint (r.status, ==, 0);
@@ -295,7 +254,7 @@ test_dry_run_and_refusal (Fixture       *f,
   counts = json_object_get_object_member (json_node_get_object (plan), "counts");
   g_assert_cmpint (json_object_get_int_member (counts, "will-change"), ==, 5);
   g_assert_cmpint (json_object_get_int_member (counts, "protected"), ==, 1);
-  result_clear (&r);
+  roster_test_run_clear (&r);
 
   /* --query targets cached users: suspended ones are already so. */
   run (f, NULL, NULL, &r, "suspend", "--dry-run", "--format", "json", "--query", "status:suspended", NULL);
@@ -307,13 +266,13 @@ test_dry_run_and_refusal (Fixture       *f,
     g_assert_cmpint (json_object_get_int_member (qcounts, "will-change"), ==, 0);
     g_assert_cmpint (json_object_get_int_member (qcounts, "already"), >, 0);
   }
-  result_clear (&r);
+  roster_test_run_clear (&r);
 
   /* No --yes and no terminal: refuse, exit 2, nothing sent. */
   run_ids (f, NULL, NULL, &r, ids, "suspend", NULL);
   g_assert_cmpint (r.status, ==, 2);
   g_assert_nonnull (strstr (r.err, "--yes"));
-  result_clear (&r);
+  roster_test_run_clear (&r);
 
   /* A terminal that answers no: nothing sent either. */
   run_ids (f, (const char *[]) { "ROSTERCTL_ASSUME_TTY=1", NULL }, "n\n", &r, ids, "suspend", NULL);
@@ -329,18 +288,18 @@ test_write_protected_partial (Fixture       *f,
                               gconstpointer  data)
 {
   g_autoptr(GPtrArray) ids = pick_active (f, 6, 0);
-  g_auto(Result) r = { 0 };
+  g_auto(RosterTestRun) r = { 0 };
   const char *admin = any_admin (f);
   const char *manual = g_ptr_array_index (ids, 5);
   const char *broken = g_ptr_array_index (ids, 2);
 
   run (f, NULL, NULL, &r, "protect", "add", manual, "--note", "CEO", NULL);
   g_assert_cmpint (r.status, ==, 0);
-  result_clear (&r);
+  roster_test_run_clear (&r);
   run (f, NULL, NULL, &r, "protect", "list", "--format", "json", NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, manual));
-  result_clear (&r);
+  roster_test_run_clear (&r);
 
   g_ptr_array_add (ids, g_strdup (admin));
   roster_sandbox_set_fault (f->sandbox, ROSTER_SANDBOX_FAULT_500, broken, 0);
@@ -372,7 +331,7 @@ test_kill_resume (Fixture       *f,
   g_autoptr(GSubprocess) proc = NULL;
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
-  g_auto(Result) r = { 0 };
+  g_auto(RosterTestRun) r = { 0 };
   g_autofree char *job_id = NULL;
   g_autofree char *file = g_build_filename (f->data_dir, "targets.txt", NULL);
   g_autoptr(GString) text = g_string_new ("# forty people\n");
@@ -420,13 +379,13 @@ test_kill_resume (Fixture       *f,
     g_assert_cmpstr (json_object_get_string_member (o, "state"), ==, "paused");
     g_assert_cmpint (json_object_get_int_member (o, "pending"), >, 0);
   }
-  result_clear (&r);
+  roster_test_run_clear (&r);
   run (f, NULL, NULL, &r, "jobs", "resume", job_id, NULL);
   g_assert_cmpint (r.status, ==, 2);  /* no terminal, no --yes */
-  result_clear (&r);
+  roster_test_run_clear (&r);
   run (f, NULL, NULL, &r, "jobs", "resume", job_id, "--yes", NULL);
   g_assert_cmpint (r.status, ==, 0);
-  result_clear (&r);
+  roster_test_run_clear (&r);
 
   for (guint i = 0; i < ids->len; i++)
     {
@@ -443,10 +402,10 @@ test_kill_resume (Fixture       *f,
     g_assert_cmpint (json_object_get_int_member (counts, "done"), ==, 40);
     g_assert_cmpint (json_object_get_int_member (counts, "pending"), ==, 0);
   }
-  result_clear (&r);
+  roster_test_run_clear (&r);
   run (f, NULL, NULL, &r, "jobs", "list", "--unfinished", "--format", "json", NULL);
   g_assert_cmpstr (g_strstrip (r.out), ==, "[]");
-  result_clear (&r);
+  roster_test_run_clear (&r);
   run (f, NULL, NULL, &r, "audit", "verify", NULL);
   g_assert_cmpint (r.status, ==, 0);
 }
@@ -456,7 +415,7 @@ test_undo (Fixture       *f,
            gconstpointer  data)
 {
   g_autoptr(GPtrArray) ids = pick_active (f, 7, 60);
-  g_auto(Result) r = { 0 };
+  g_auto(RosterTestRun) r = { 0 };
   g_autofree char *job_id = NULL;
   g_autofree char *file = g_build_filename (f->data_dir, "targets.csv", NULL);
   g_autoptr(GString) csv = g_string_new ("\xef\xbb\xbf" "name,account_id\r\n");
@@ -472,7 +431,7 @@ test_undo (Fixture       *f,
 
     g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (root), "results")), ==, 7);
   }
-  result_clear (&r);
+  roster_test_run_clear (&r);
   for (guint i = 0; i < ids->len; i++)
     assert_status (f, g_ptr_array_index (ids, i), "suspended");
 
@@ -484,7 +443,7 @@ test_undo (Fixture       *f,
       assert_status (f, g_ptr_array_index (ids, i), "active");
       g_assert_cmpuint (writes_for (f, g_ptr_array_index (ids, i), TRUE), ==, 2);
     }
-  result_clear (&r);
+  roster_test_run_clear (&r);
 
   run (f, NULL, NULL, &r, "audit", "--action", "bulk-restore", "--format", "json", NULL);
   g_assert_cmpint (r.status, ==, 0);
@@ -500,17 +459,17 @@ test_canary_and_cap (Fixture       *f,
                      gconstpointer  data)
 {
   g_autoptr(GPtrArray) ids = pick_active (f, 6, 80);
-  g_auto(Result) r = { 0 };
+  g_auto(RosterTestRun) r = { 0 };
   g_autofree char *job_id = NULL;
 
   run (f, NULL, NULL, &r, "config", "set", "bulk-cap", "4", NULL);
   g_assert_cmpint (r.status, ==, 0);
-  result_clear (&r);
+  roster_test_run_clear (&r);
   run_ids (f, NULL, NULL, &r, ids, "suspend", "--yes", NULL);
   g_assert_cmpint (r.status, ==, 2);
   g_assert_nonnull (strstr (r.err, "--override-cap"));
   g_assert_cmpuint (roster_sandbox_count_requests (f->sandbox, "POST", "/suspend"), ==, 0);
-  result_clear (&r);
+  roster_test_run_clear (&r);
 
   /* At a terminal: yes to the plan, no after the canary of 2. */
   run_ids (f, (const char *[]) { "ROSTERCTL_ASSUME_TTY=1", NULL }, "y\nn\n", &r, ids,
@@ -518,7 +477,7 @@ test_canary_and_cap (Fixture       *f,
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.err, "Continue with the remaining 4?"));
   g_assert_cmpuint (roster_sandbox_count_requests (f->sandbox, "POST", "/suspend"), ==, 2);
-  result_clear (&r);
+  roster_test_run_clear (&r);
 
   job_id = only_job_id (f, TRUE);
   run (f, NULL, NULL, &r, "jobs", "resume", job_id, "--yes", NULL);
@@ -545,27 +504,27 @@ test_audit_verify (Fixture       *f,
                    gconstpointer  data)
 {
   g_autoptr(GPtrArray) ids = pick_active (f, 3, 100);
-  g_auto(Result) r = { 0 };
+  g_auto(RosterTestRun) r = { 0 };
 
   run_ids (f, NULL, NULL, &r, ids, "suspend", "--yes", NULL);
   g_assert_cmpint (r.status, ==, 0);
-  result_clear (&r);
+  roster_test_run_clear (&r);
   run (f, NULL, NULL, &r, "audit", "--format", "csv", NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_true (g_str_has_prefix (r.out, "id,time,os_user,org_id,action,target,outcome"));
   g_assert_nonnull (strstr (r.out, "bulk-suspend"));
-  result_clear (&r);
+  roster_test_run_clear (&r);
   run (f, NULL, NULL, &r, "audit", "verify", NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "intact"));
-  result_clear (&r);
+  roster_test_run_clear (&r);
 
   corrupt (f, "UPDATE audit SET outcome = 'failed' WHERE action = 'bulk-suspend' AND id = "
               "(SELECT min (id) FROM audit WHERE action = 'bulk-suspend')");
   run (f, NULL, NULL, &r, "audit", "verify", NULL);
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.out, "Edited entries:"));
-  result_clear (&r);
+  roster_test_run_clear (&r);
 
   corrupt (f, "DELETE FROM audit WHERE id = (SELECT max (id) - 1 FROM audit)");
   run (f, NULL, NULL, &r, "audit", "verify", NULL);

@@ -6,6 +6,7 @@
 #include <json-glib/json-glib.h>
 
 #include "roster-sandbox.h"
+#include "roster-test-utils.h"
 
 #define FIXED_NOW 1798761600
 #define N_USERS   1500
@@ -17,53 +18,21 @@ typedef struct
   char          *data_dir;
 } Fixture;
 
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Result;
-
-static void
-result_clear (Result *r)
-{
-  g_clear_pointer (&r->out, g_free);
-  g_clear_pointer (&r->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, result_clear)
-
-static gboolean
-have_keyring (void)
-{
-  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") != NULL)
-    return TRUE;
-  if (g_strcmp0 (g_getenv ("ROSTER_REQUIRE_KEYRING"), "1") == 0)
-    g_error ("ROSTER_REQUIRE_KEYRING=1 but there is no session bus");
-  return FALSE;
-}
-
 /* Runs rosterctl with the fixture's environment plus `extra_env` (NAME=VALUE…). */
 static void
 run (Fixture            *f,
      const char * const *extra_env,
      const char         *stdin_text,
-     Result             *result,
+     RosterTestRun      *result,
      ...)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  const char *arg;
+  g_autoptr(GPtrArray) argv = NULL;
   va_list args;
 
-  g_ptr_array_add (argv, (gpointer) g_getenv ("ROSTERCTL"));
   va_start (args, result);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (gpointer) arg);
+  argv = roster_test_rosterctl_argv (args);
   va_end (args);
-  g_ptr_array_add (argv, NULL);
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
                                         G_SUBPROCESS_FLAGS_STDOUT_PIPE |
@@ -73,19 +42,8 @@ run (Fixture            *f,
   g_subprocess_launcher_unsetenv (launcher, "ROSTER_ADMIN_API_KEY");
   g_subprocess_launcher_unsetenv (launcher, "ROSTER_ORG_ID");
   g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
-  for (guint i = 0; extra_env != NULL && extra_env[i] != NULL; i++)
-    {
-      g_auto(GStrv) kv = g_strsplit (extra_env[i], "=", 2);
-      g_subprocess_launcher_setenv (launcher, kv[0], kv[1], TRUE);
-    }
-
-  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_communicate_utf8 (proc, stdin_text != NULL ? stdin_text : "", NULL,
-                                                &result->out, &result->err, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (proc));
-  result->status = g_subprocess_get_exit_status (proc);
+  roster_test_launcher_set_env (launcher, extra_env);
+  roster_test_communicate (launcher, (const char * const *) argv->pdata, stdin_text, result);
 }
 
 static JsonArray *
@@ -137,11 +95,11 @@ static void
 test_login_sync_users_logout (Fixture       *f,
                               gconstpointer  data)
 {
-  g_auto(Result) r = { 0 };
+  g_auto(RosterTestRun) r = { 0 };
   g_autofree char *stdin_key = NULL;
   g_autoptr(JsonArray) users = NULL;
 
-  if (!have_keyring ())
+  if (!roster_test_have_keyring ())
     {
       g_test_skip ("no session bus for the keyring");
       return;
@@ -153,22 +111,22 @@ test_login_sync_users_logout (Fixture       *f,
   g_assert_nonnull (strstr (r.out, roster_sandbox_get_org_name (f->sandbox)));
   g_assert_null (strstr (r.out, roster_sandbox_get_api_key (f->sandbox)));
   g_assert_null (strstr (r.err, roster_sandbox_get_api_key (f->sandbox)));
-  result_clear (&r);
+  roster_test_run_clear (&r);
 
   /* No key in the environment from here on: it comes from the keyring. */
   run (f, NULL, NULL, &r, "sync", NULL);
   g_assert_cmpint (r.status, ==, 0);
-  result_clear (&r);
+  roster_test_run_clear (&r);
 
   run (f, NULL, NULL, &r, "users", "--format", "json", NULL);
   g_assert_cmpint (r.status, ==, 0);
   users = parse_array (r.out);
   g_assert_cmpuint (json_array_get_length (users), ==, N_USERS);
-  result_clear (&r);
+  roster_test_run_clear (&r);
 
   run (f, NULL, NULL, &r, "logout", NULL);
   g_assert_cmpint (r.status, ==, 0);
-  result_clear (&r);
+  roster_test_run_clear (&r);
 
   run (f, NULL, NULL, &r, "users", NULL);
   g_assert_cmpint (r.status, ==, 1);
@@ -227,7 +185,7 @@ test_users_filters (Fixture       *f,
   g_autofree char *key = env_key (f);
   const char *env[] = { key, NULL };
   g_autoptr(JsonArray) all = NULL;
-  g_auto(Result) r = { 0 };
+  g_auto(RosterTestRun) r = { 0 };
   struct { const char *option; const char *value; const char *member; const char *expect; } cases[] = {
     { "--status", "suspended", "status", "suspended" },
     { "--status", "active", "status", "active" },
@@ -241,7 +199,7 @@ test_users_filters (Fixture       *f,
   g_assert_cmpuint (json_array_get_length (all), ==, N_USERS);
   g_assert_cmpuint (count_where (all, "status", "suspended"), ==,
                     roster_sandbox_count_status (f->sandbox, "suspended"));
-  result_clear (&r);
+  roster_test_run_clear (&r);
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -252,7 +210,7 @@ test_users_filters (Fixture       *f,
       some = parse_array (r.out);
       g_assert_cmpuint (json_array_get_length (some), >, 0);
       g_assert_cmpuint (json_array_get_length (some), ==, count_where (all, cases[i].member, cases[i].expect));
-      result_clear (&r);
+      roster_test_run_clear (&r);
     }
 
   {
@@ -262,7 +220,7 @@ test_users_filters (Fixture       *f,
     g_assert_cmpint (r.status, ==, 0);
     some = parse_array (r.out);
     g_assert_cmpuint (json_array_get_length (some), ==, count_with_product (all, "confluence"));
-    result_clear (&r);
+    roster_test_run_clear (&r);
   }
 
   {
@@ -284,14 +242,14 @@ test_users_filters (Fixture       *f,
     some = parse_array (r.out);
     g_assert_cmpuint (expected, >, 0);
     g_assert_cmpuint (json_array_get_length (some), ==, expected);
-    result_clear (&r);
+    roster_test_run_clear (&r);
   }
 
   /* Table and CSV carry the same rows. */
   run (f, env, NULL, &r, "users", "--status", "suspended", NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_true (g_str_has_prefix (r.out, "NAME"));
-  result_clear (&r);
+  roster_test_run_clear (&r);
 
   run (f, env, NULL, &r, "users", "--query", "status:frozen", NULL);
   g_assert_cmpint (r.status, ==, 2);
@@ -303,14 +261,14 @@ test_bad_key (Fixture       *f,
               gconstpointer  data)
 {
   const char *env[] = { "ROSTER_ADMIN_API_KEY=wrong-key-0123456789", NULL };
-  g_auto(Result) r = { 0 };
+  g_auto(RosterTestRun) r = { 0 };
 
   run (f, env, NULL, &r, "users", NULL);
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.err, "401"));
   g_assert_null (strstr (r.err, "wrong-key-0123456789"));
   g_assert_cmpstr (r.out, ==, "");
-  result_clear (&r);
+  roster_test_run_clear (&r);
 
   run (f, NULL, "wrong-key-0123456789\n", &r, "login", NULL);
   g_assert_cmpint (r.status, ==, 1);
@@ -321,12 +279,12 @@ static void
 test_secret_on_argv (Fixture       *f,
                      gconstpointer  data)
 {
-  g_auto(Result) r = { 0 };
+  g_auto(RosterTestRun) r = { 0 };
 
   run (f, NULL, NULL, &r, "login", "--key=abc", NULL);
   g_assert_cmpint (r.status, ==, 2);
   g_assert_nonnull (strstr (r.err, "standard input"));
-  result_clear (&r);
+  roster_test_run_clear (&r);
 
   run (f, NULL, NULL, &r, "frobnicate", NULL);
   g_assert_cmpint (r.status, ==, 2);
@@ -338,24 +296,24 @@ test_config (Fixture       *f,
 {
   g_autofree char *key = env_key (f);
   const char *env[] = { key, NULL };
-  g_auto(Result) r = { 0 };
+  g_auto(RosterTestRun) r = { 0 };
 
   run (f, env, NULL, &r, "config", "get", "warning-days", NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_cmpstr (r.out, ==, "60\n");
-  result_clear (&r);
+  roster_test_run_clear (&r);
 
   run (f, env, NULL, &r, "config", "set", "warning-days", "30", NULL);
   g_assert_cmpint (r.status, ==, 0);
-  result_clear (&r);
+  roster_test_run_clear (&r);
 
   run (f, env, NULL, &r, "config", "get", "warning-days", NULL);
   g_assert_cmpstr (r.out, ==, "30\n");
-  result_clear (&r);
+  roster_test_run_clear (&r);
 
   run (f, env, NULL, &r, "config", "set", "overdue-days", "20", NULL);
   g_assert_cmpint (r.status, ==, 2);
-  result_clear (&r);
+  roster_test_run_clear (&r);
 
   run (f, env, NULL, &r, "config", "get", "overdue-days", NULL);
   g_assert_cmpstr (r.out, ==, "90\n");

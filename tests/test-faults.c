@@ -19,8 +19,10 @@
 #include "roster-export.h"
 #include "roster-sandbox.h"
 #include "roster-store.h"
+#include "roster-test-utils.h"
 
 #define FIXED_NOW 1798761600 /* 2027-01-01 */
+#define WAIT_SECONDS 120 /* bound on each async wait */
 #define N_USERS   250        /* three pages of 100 */
 
 typedef struct
@@ -30,13 +32,6 @@ typedef struct
   char          *csv_before;
   guint          n_before;
 } Fixture;
-
-typedef struct
-{
-  gboolean done;
-  gboolean ok;
-  GError  *error;
-} Waiter;
 
 typedef struct
 {
@@ -67,53 +62,6 @@ static const FaultRow rows[] = {
   { "huge-body",                ROSTER_SANDBOX_FAULT_HUGE, 1, -1, ROSTER_ERROR_INVALID_RESPONSE },
   { "stops-mid-job",            ROSTER_SANDBOX_FAULT_NONE, 0, 1, ROSTER_ERROR_NETWORK },
 };
-
-static void
-wait_for (Waiter *w)
-{
-  gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
-
-  while (!w->done)
-    {
-      g_main_context_iteration (NULL, TRUE);
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-    }
-}
-
-static void
-open_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Waiter *w = user_data;
-
-  w->ok = roster_context_open_finish (ROSTER_CONTEXT (object), result, &w->error);
-  w->done = TRUE;
-}
-
-static void
-sync_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Waiter *w = user_data;
-
-  w->ok = roster_context_sync_finish (ROSTER_CONTEXT (object), result, &w->error);
-  w->done = TRUE;
-}
-
-static gboolean
-run_sync (Fixture  *f,
-          GError  **error)
-{
-  Waiter w = { 0 };
-
-  roster_context_sync_async (f->context, NULL, sync_cb, &w);
-  wait_for (&w);
-  if (w.error != NULL)
-    g_propagate_error (error, w.error);
-  return w.ok;
-}
 
 /* The whole cache as CSV, read back from the store file (not from memory). */
 static char *
@@ -197,7 +145,7 @@ fixture_setup (Fixture       *f,
   RosterSandboxOptions options = { 0 };
   g_autoptr(GError) error = NULL;
   g_autofree char *admin_url = NULL;
-  Waiter w = { 0 };
+  RosterTestWaiter w = { 0 };
 
   options.n_users = N_USERS;
   options.seed = 11;
@@ -209,8 +157,9 @@ fixture_setup (Fixture       *f,
   admin_url = roster_sandbox_dup_admin_url (f->sandbox);
   f->context = roster_context_new (NULL);
   roster_context_open_async (f->context, admin_url, roster_sandbox_get_org_id (f->sandbox),
-                             roster_sandbox_get_api_key (f->sandbox), NULL, open_cb, &w);
-  wait_for (&w);
+                             roster_sandbox_get_api_key (f->sandbox), NULL,
+                             roster_test_context_open_cb, &w);
+  roster_test_wait_for (&w, WAIT_SECONDS);
   g_assert_no_error (w.error);
   g_assert_true (w.ok);
   /* Real policy shape (4 retries), tiny delays: a Retry-After or reset far in the
@@ -219,7 +168,7 @@ fixture_setup (Fixture       *f,
   roster_http_set_timeout (roster_admin_api_get_http (roster_context_get_admin_api (f->context)),
                            20);
 
-  g_assert_true (run_sync (f, &error));
+  g_assert_true (roster_test_context_sync (f->context, WAIT_SECONDS, &error));
   g_assert_no_error (error);
   f->csv_before = export_cache (f, &f->n_before);
   g_assert_cmpuint (f->n_before, ==, N_USERS);
@@ -249,7 +198,7 @@ test_fault_row (Fixture       *f,
   else
     roster_sandbox_set_fault (f->sandbox, row->fault, "/users/search", row->count);
 
-  ok = run_sync (f, &error);
+  ok = roster_test_context_sync (f->context, WAIT_SECONDS, &error);
   g_test_message ("%s: %s", row->name, ok ? "synced" : error->message);
 
   /* Sync column: a retry that worked, or exactly the expected error. */
@@ -274,7 +223,7 @@ test_fault_row (Fixture       *f,
   if (row->stop_after < 0)
     {
       g_clear_error (&error);
-      g_assert_true (run_sync (f, &error));
+      g_assert_true (roster_test_context_sync (f->context, WAIT_SECONDS, &error));
       g_assert_no_error (error);
       assert_cache_intact (f);
     }
@@ -457,14 +406,14 @@ test_disk_full (Fixture       *f,
    * next sync do not fit, as on a full disk. */
   store_exec (f, "PRAGMA wal_checkpoint(TRUNCATE)");
   store_exec (f, "PRAGMA max_page_count = 1");  /* clamps to the current size */
-  g_assert_false (run_sync (f, &error));
+  g_assert_false (roster_test_context_sync (f->context, WAIT_SECONDS, &error));
   g_test_message ("disk full: %s", error->message);
   g_assert_error (error, ROSTER_ERROR, ROSTER_ERROR_CACHE);
 
   store_exec (f, "PRAGMA max_page_count = 1073741823");
   assert_cache_intact (f);
   g_clear_error (&error);
-  g_assert_true (run_sync (f, &error));
+  g_assert_true (roster_test_context_sync (f->context, WAIT_SECONDS, &error));
   g_assert_no_error (error);
   assert_cache_intact (f);
 }
@@ -479,14 +428,14 @@ test_read_only (Fixture       *f,
    * stop root, so the connection is made read-only the way SQLite sees a
    * read-only file: every write fails with SQLITE_READONLY. */
   store_exec (f, "PRAGMA query_only = 1");
-  g_assert_false (run_sync (f, &error));
+  g_assert_false (roster_test_context_sync (f->context, WAIT_SECONDS, &error));
   g_test_message ("read-only: %s", error->message);
   g_assert_error (error, ROSTER_ERROR, ROSTER_ERROR_CACHE);
 
   store_exec (f, "PRAGMA query_only = 0");
   assert_cache_intact (f);
   g_clear_error (&error);
-  g_assert_true (run_sync (f, &error));
+  g_assert_true (roster_test_context_sync (f->context, WAIT_SECONDS, &error));
   g_assert_no_error (error);
 }
 

@@ -14,6 +14,7 @@
 #include "roster-error.h"
 #include "roster-http.h"
 #include "roster-sandbox.h"
+#include "roster-test-utils.h"
 
 #define FIXED_NOW 1798761600
 #define WRONG_KEY "ATCTTwrongCanary0f3b9d1c77e2a4c6b8d0e2f4a6c8e0b2d4f6a8c0e2"
@@ -26,16 +27,6 @@ typedef struct
   GString       *captured; /* every stdout and stderr */
 } Fixture;
 
-static gboolean
-have_keyring (void)
-{
-  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") != NULL)
-    return TRUE;
-  if (g_strcmp0 (g_getenv ("ROSTER_REQUIRE_KEYRING"), "1") == 0)
-    g_error ("ROSTER_REQUIRE_KEYRING=1 but there is no session bus");
-  return FALSE;
-}
-
 static int
 run (Fixture            *f,
      const char * const *extra_env,
@@ -44,23 +35,17 @@ run (Fixture            *f,
      ...)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL, *err = NULL;
-  const char *arg;
+  g_autoptr(GPtrArray) argv = NULL;
+  g_auto(RosterTestRun) r = { 0 };
   va_list args;
   static const char * const dirs[] = {
     "HOME", "home", "XDG_DATA_HOME", "data", "XDG_CONFIG_HOME", "config",
     "XDG_CACHE_HOME", "cache", "XDG_STATE_HOME", "state",
   };
 
-  g_ptr_array_add (argv, (gpointer) g_getenv ("ROSTERCTL"));
   va_start (args, out_stdout);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (gpointer) arg);
+  argv = roster_test_rosterctl_argv (args);
   va_end (args);
-  g_ptr_array_add (argv, NULL);
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
                                         G_SUBPROCESS_FLAGS_STDOUT_PIPE |
@@ -78,23 +63,14 @@ run (Fixture            *f,
   g_subprocess_launcher_setenv (launcher, "ROSTER_ADMIN_API_URL", f->admin_url, TRUE);
   g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "all", TRUE);
   g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
-  for (guint i = 0; extra_env != NULL && extra_env[i] != NULL; i++)
-    {
-      g_auto(GStrv) kv = g_strsplit (extra_env[i], "=", 2);
-      g_subprocess_launcher_setenv (launcher, kv[0], kv[1], TRUE);
-    }
+  roster_test_launcher_set_env (launcher, extra_env);
 
-  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_communicate_utf8 (proc, stdin_text ? stdin_text : "", NULL,
-                                                &out, &err, &error));
-  g_assert_no_error (error);
-  g_string_append (f->captured, out);
-  g_string_append (f->captured, err);
+  roster_test_communicate (launcher, (const char * const *) argv->pdata, stdin_text, &r);
+  g_string_append (f->captured, r.out);
+  g_string_append (f->captured, r.err);
   if (out_stdout != NULL)
-    *out_stdout = g_steal_pointer (&out);
-  g_assert_true (g_subprocess_get_if_exited (proc));
-  return g_subprocess_get_exit_status (proc);
+    *out_stdout = g_steal_pointer (&r.out);
+  return r.status;
 }
 
 static void
@@ -171,7 +147,7 @@ test_canary (Fixture       *f,
   g_autofree char *key_b64 = g_base64_encode ((const guchar *) key, strlen (key));
   guint n_files;
 
-  if (!have_keyring ())
+  if (!roster_test_have_keyring ())
     {
       g_test_skip ("no session bus for the keyring");
       return;

@@ -9,55 +9,16 @@
 #include "roster-sandbox.h"
 #include "roster-store.h"
 #include "roster-sync.h"
+#include "roster-test-utils.h"
 
 #define FIXED_NOW 1798761600 /* 2027-01-01 */
+#define WAIT_SECONDS 60 /* bound on each async wait */
 
 typedef struct
 {
   RosterSandbox *sandbox;
   RosterContext *context;
 } Fixture;
-
-typedef struct
-{
-  gboolean done;
-  gboolean ok;
-  GError  *error;
-} Waiter;
-
-static void
-wait_for (Waiter *w)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (!w->done)
-    {
-      g_main_context_iteration (NULL, TRUE);
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-    }
-}
-
-static void
-open_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Waiter *w = user_data;
-
-  w->ok = roster_context_open_finish (ROSTER_CONTEXT (object), result, &w->error);
-  w->done = TRUE;
-}
-
-static void
-sync_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Waiter *w = user_data;
-
-  w->ok = roster_context_sync_finish (ROSTER_CONTEXT (object), result, &w->error);
-  w->done = TRUE;
-}
 
 static void
 fixture_setup (Fixture       *f,
@@ -66,7 +27,7 @@ fixture_setup (Fixture       *f,
   RosterSandboxOptions options = { 0 };
   g_autoptr(GError) error = NULL;
   g_autofree char *admin_url = NULL;
-  Waiter w = { 0 };
+  RosterTestWaiter w = { 0 };
 
   options.n_users = GPOINTER_TO_UINT (data);
   options.seed = 7;
@@ -78,8 +39,9 @@ fixture_setup (Fixture       *f,
   admin_url = roster_sandbox_dup_admin_url (f->sandbox);
   f->context = roster_context_new (NULL);
   roster_context_open_async (f->context, admin_url, roster_sandbox_get_org_id (f->sandbox),
-                             roster_sandbox_get_api_key (f->sandbox), NULL, open_cb, &w);
-  wait_for (&w);
+                             roster_sandbox_get_api_key (f->sandbox), NULL,
+                             roster_test_context_open_cb, &w);
+  roster_test_wait_for (&w, WAIT_SECONDS);
   g_assert_no_error (w.error);
   g_assert_true (w.ok);
   roster_admin_api_set_retry_policy (roster_context_get_admin_api (f->context), 2, 10, 50);
@@ -92,19 +54,6 @@ fixture_teardown (Fixture       *f,
   g_clear_object (&f->context);
   roster_sandbox_stop (f->sandbox);
   g_clear_object (&f->sandbox);
-}
-
-static gboolean
-run_sync (Fixture  *f,
-          GError  **error)
-{
-  Waiter w = { 0 };
-
-  roster_context_sync_async (f->context, NULL, sync_cb, &w);
-  wait_for (&w);
-  if (w.error != NULL)
-    g_propagate_error (error, w.error);
-  return w.ok;
 }
 
 static guint
@@ -131,7 +80,7 @@ test_sync_matches_sandbox (Fixture       *f,
   };
 
   g_assert_null (roster_context_get_users (f->context));
-  g_assert_true (run_sync (f, &error));
+  g_assert_true (roster_test_context_sync (f->context, WAIT_SECONDS, &error));
   g_assert_no_error (error);
 
   set = roster_context_get_users (f->context);
@@ -155,7 +104,7 @@ test_sync_failure_keeps_cache (Fixture       *f,
   RosterUserSet *before;
   int row;
 
-  g_assert_true (run_sync (f, &error));
+  g_assert_true (roster_test_context_sync (f->context, WAIT_SECONDS, &error));
   g_assert_no_error (error);
   before = roster_user_set_ref (roster_context_get_users (f->context));
 
@@ -177,7 +126,7 @@ test_sync_failure_keeps_cache (Fixture       *f,
   /* Every fourth users page of the next sync comes back broken. */
   roster_sandbox_set_fault_rate (f->sandbox, ROSTER_SANDBOX_FAULT_MALFORMED, "/users/search", 0.25);
 
-  g_assert_false (run_sync (f, &error));
+  g_assert_false (roster_test_context_sync (f->context, WAIT_SECONDS, &error));
   g_assert_error (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE);
   g_clear_error (&error);
   roster_sandbox_set_fault_rate (f->sandbox, ROSTER_SANDBOX_FAULT_NONE, NULL, 0);
@@ -195,7 +144,7 @@ test_sync_failure_keeps_cache (Fixture       *f,
   }
 
   /* A good sync afterwards sees the change. */
-  g_assert_true (run_sync (f, &error));
+  g_assert_true (roster_test_context_sync (f->context, WAIT_SECONDS, &error));
   g_assert_no_error (error);
   row = roster_user_set_lookup (roster_context_get_users (f->context), active[0]);
   g_assert_cmpint (roster_user_set_get_status (roster_context_get_users (f->context), row), ==,
@@ -222,16 +171,16 @@ test_sync_cancel_keeps_cache (Fixture       *f,
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
   RosterUserSet *before;
-  Waiter w = { 0 };
+  RosterTestWaiter w = { 0 };
   gulong id;
 
-  g_assert_true (run_sync (f, &error));
+  g_assert_true (roster_test_context_sync (f->context, WAIT_SECONDS, &error));
   before = roster_context_get_users (f->context);
 
   roster_sandbox_set_latency (f->sandbox, 20);
   id = g_signal_connect (f->context, "sync-progress", G_CALLBACK (cancel_on_progress_cb), cancellable);
-  roster_context_sync_async (f->context, cancellable, sync_cb, &w);
-  wait_for (&w);
+  roster_context_sync_async (f->context, cancellable, roster_test_context_sync_cb, &w);
+  roster_test_wait_for (&w, WAIT_SECONDS);
   g_signal_handler_disconnect (f->context, id);
   g_assert_error (w.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&w.error);
@@ -255,7 +204,7 @@ test_thresholds_persist (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autofree char *admin_url = roster_sandbox_dup_admin_url (f->sandbox);
   g_autoptr(RosterContext) again = NULL;
-  Waiter w = { 0 };
+  RosterTestWaiter w = { 0 };
 
   g_assert_false (roster_context_set_thresholds (f->context, &bad, &error));
   g_assert_error (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_ARGUMENT);
@@ -267,8 +216,9 @@ test_thresholds_persist (Fixture       *f,
 
   again = roster_context_new (NULL);
   roster_context_open_async (again, admin_url, roster_sandbox_get_org_id (f->sandbox),
-                             roster_sandbox_get_api_key (f->sandbox), NULL, open_cb, &w);
-  wait_for (&w);
+                             roster_sandbox_get_api_key (f->sandbox), NULL,
+                             roster_test_context_open_cb, &w);
+  roster_test_wait_for (&w, WAIT_SECONDS);
   g_assert_no_error (w.error);
   roster_context_get_thresholds (again, &got);
   g_assert_cmpuint (got.warning_days, ==, 30);
@@ -280,7 +230,7 @@ site_cb (GObject      *object,
          GAsyncResult *result,
          gpointer      user_data)
 {
-  Waiter *w = user_data;
+  RosterTestWaiter *w = user_data;
 
   w->ok = roster_context_connect_site_finish (ROSTER_CONTEXT (object), result, &w->error);
   w->done = TRUE;
@@ -291,7 +241,7 @@ forget_site_cb (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  Waiter *w = user_data;
+  RosterTestWaiter *w = user_data;
 
   w->ok = roster_context_forget_site_finish (ROSTER_CONTEXT (object), result, &w->error);
   w->done = TRUE;
@@ -305,7 +255,7 @@ test_site_round_trip (Fixture       *f,
 {
   g_autofree char *admin_url = roster_sandbox_dup_admin_url (f->sandbox);
   g_autoptr(RosterContext) again = NULL;
-  Waiter w = { 0 };
+  RosterTestWaiter w = { 0 };
   gint64 deadline;
 
   if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL)
@@ -320,7 +270,7 @@ test_site_round_trip (Fixture       *f,
   roster_context_connect_site_async (f->context, roster_sandbox_get_url (f->sandbox),
                                      roster_sandbox_get_site_email (f->sandbox), "wrong-token",
                                      NULL, site_cb, &w);
-  wait_for (&w);
+  roster_test_wait_for (&w, WAIT_SECONDS);
   g_assert_error (w.error, ROSTER_ERROR, ROSTER_ERROR_UNAUTHORIZED);
   g_clear_error (&w.error);
   g_assert_null (roster_context_get_site (f->context));
@@ -330,7 +280,7 @@ test_site_round_trip (Fixture       *f,
                                      roster_sandbox_get_site_email (f->sandbox),
                                      roster_sandbox_get_site_token (f->sandbox),
                                      NULL, site_cb, &w);
-  wait_for (&w);
+  roster_test_wait_for (&w, WAIT_SECONDS);
   g_assert_no_error (w.error);
   g_assert_nonnull (roster_context_get_site (f->context));
   g_clear_object (&f->context);
@@ -338,8 +288,9 @@ test_site_round_trip (Fixture       *f,
   again = roster_context_new (NULL);
   memset (&w, 0, sizeof w);
   roster_context_open_async (again, admin_url, roster_sandbox_get_org_id (f->sandbox),
-                             roster_sandbox_get_api_key (f->sandbox), NULL, open_cb, &w);
-  wait_for (&w);
+                             roster_sandbox_get_api_key (f->sandbox), NULL,
+                             roster_test_context_open_cb, &w);
+  roster_test_wait_for (&w, WAIT_SECONDS);
   g_assert_no_error (w.error);
 
   deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
@@ -352,7 +303,7 @@ test_site_round_trip (Fixture       *f,
 
   memset (&w, 0, sizeof w);
   roster_context_forget_site_async (again, NULL, forget_site_cb, &w);
-  wait_for (&w);
+  roster_test_wait_for (&w, WAIT_SECONDS);
   g_assert_no_error (w.error);
   g_assert_true (w.ok);
   g_assert_null (roster_context_get_site (again));
@@ -366,14 +317,14 @@ test_wrong_key (void)
   g_autoptr(RosterContext) context = roster_context_new (NULL);
   g_autofree char *admin_url = NULL;
   g_autoptr(GError) error = NULL;
-  Waiter w = { 0 };
+  RosterTestWaiter w = { 0 };
 
   g_assert_true (roster_sandbox_start (sandbox, 0, &error));
   admin_url = roster_sandbox_dup_admin_url (sandbox);
 
   roster_context_open_async (context, admin_url, roster_sandbox_get_org_id (sandbox),
-                             "not-the-key", NULL, open_cb, &w);
-  wait_for (&w);
+                             "not-the-key", NULL, roster_test_context_open_cb, &w);
+  roster_test_wait_for (&w, WAIT_SECONDS);
   g_assert_error (w.error, ROSTER_ERROR, ROSTER_ERROR_UNAUTHORIZED);
   g_clear_error (&w.error);
 
