@@ -13,6 +13,7 @@
 #include "roster-error.h"
 #include "roster-store.h"
 #include "roster-user-set.h"
+#include "roster-user-set-private.h"
 #include "roster-user.h"
 
 #define RES_JIRA "ari:cloud:jira-software::site/11111111-2222-3333-4444-555555555555"
@@ -920,6 +921,272 @@ test_performance (void)
   close_store (store);
 }
 
+/* Snapshot ---------------------------------------------------------------- */
+
+static char *
+snapshot_path_of (const char *db_path)
+{
+  g_autofree char *base = g_strndup (db_path, strlen (db_path) - strlen (".db"));
+
+  return g_strconcat (base, ".users", NULL);
+}
+
+static void
+assert_sets_equal (RosterUserSet *a,
+                   RosterUserSet *b)
+{
+  guint n = roster_user_set_get_n_users (a);
+
+  g_assert_cmpuint (roster_user_set_get_n_users (b), ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      const char * const *ga = roster_user_set_get_group_names (a, i);
+      const char * const *gb = roster_user_set_get_group_names (b, i);
+      g_autoptr(RosterUser) ua = roster_user_set_dup_user (a, i);
+      g_autoptr(RosterUser) ub = roster_user_set_dup_user (b, i);
+
+      g_assert_cmpstr (roster_user_set_get_account_id (a, i), ==, roster_user_set_get_account_id (b, i));
+      g_assert_cmpstr (roster_user_set_get_name (a, i), ==, roster_user_set_get_name (b, i));
+      g_assert_cmpstr (roster_user_set_get_email (a, i), ==, roster_user_set_get_email (b, i));
+      g_assert_cmpstr (roster_user_set_get_search_key (a, i), ==, roster_user_set_get_search_key (b, i));
+      g_assert_cmpint (roster_user_set_get_status (a, i), ==, roster_user_set_get_status (b, i));
+      g_assert_cmpint (roster_user_set_get_account_type (a, i), ==, roster_user_set_get_account_type (b, i));
+      g_assert_cmpint (roster_user_set_get_claim (a, i), ==, roster_user_set_get_claim (b, i));
+      g_assert_cmpint (roster_user_set_is_org_admin (a, i), ==, roster_user_set_is_org_admin (b, i));
+      g_assert_cmpint (roster_user_set_is_billable (a, i), ==, roster_user_set_is_billable (b, i));
+      for (guint p = 0; p < ROSTER_N_PRODUCTS; p++)
+        g_assert_cmpint (roster_user_set_get_product_last_active (a, i, p), ==,
+                         roster_user_set_get_product_last_active (b, i, p));
+      g_assert_true (g_strv_equal ((const char * const *) ga, (const char * const *) gb));
+      g_assert_cmpint (roster_user_set_lookup (b, roster_user_set_get_account_id (a, i)), ==, (int) i);
+      g_assert_cmpuint (roster_user_get_groups (ua)->len, ==, roster_user_get_groups (ub)->len);
+      g_assert_cmpuint (roster_user_get_products (ua)->len, ==, roster_user_get_products (ub)->len);
+    }
+  g_assert_cmpint (roster_user_set_lookup (b, "nobody"), ==, -1);
+  g_assert_cmpuint (roster_user_set_get_n_groups (b), ==, roster_user_set_get_n_groups (a));
+  for (guint g = 0; g < roster_user_set_get_n_groups (a); g++)
+    {
+      g_assert_cmpstr (roster_user_set_get_group (a, g), ==, roster_user_set_get_group (b, g));
+      g_assert_cmpstr (roster_user_set_get_group_id (a, g), ==, roster_user_set_get_group_id (b, g));
+    }
+  for (guint p = 0; p < ROSTER_N_PRODUCTS; p++)
+    g_assert_cmpstr (roster_user_set_get_resource_id (a, p), ==, roster_user_set_get_resource_id (b, p));
+}
+
+static RosterUserSet *
+load (RosterStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  RosterUserSet *set = roster_store_load_users_sync (store, NULL, &error);
+  RosterSyncInfo info;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (set);
+  /* The store writes the snapshot after a load from SQLite, behind the load: any
+   * later call returns after it. */
+  g_assert_true (roster_store_get_sync_info_sync (store, &info, &error));
+  return set;
+}
+
+static void
+test_snapshot_round_trip (void)
+{
+  g_autofree char *path = make_path ("snap.db");
+  g_autofree char *snapshot = snapshot_path_of (path);
+  g_autoptr(RosterUserSet) from_sql = NULL;
+  g_autoptr(RosterUserSet) from_snapshot = NULL;
+  g_autoptr(RosterUserSet) built = roster_user_set_new ();
+  g_autoptr(RosterUserSet) reread = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *direct = make_path ("direct.users");
+  RosterStore *store = open_store (path);
+  GStatBuf st;
+
+  sync_users (store, 3000, 1);
+  g_assert_false (g_file_test (snapshot, G_FILE_TEST_EXISTS));
+
+  /* The first load reads SQLite and leaves a snapshot behind; the next maps it. */
+  from_sql = load (store);
+  g_assert_false (_roster_user_set_is_mapped (from_sql));
+  from_snapshot = load (store);
+  g_assert_true (_roster_user_set_is_mapped (from_snapshot));
+  g_assert_cmpint (g_stat (snapshot, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  assert_sets_equal (from_sql, from_snapshot);
+  for (guint i = 0; i < 3000; i++)
+    assert_user_matches (from_snapshot, i, 1);
+
+  /* Group ids (kept when users come from RosterUser) survive too. */
+  for (guint i = 0; i < 50; i++)
+    {
+      g_autoptr(RosterUser) user = make_user (i, 1);
+      roster_user_set_append (built, user);
+    }
+  roster_user_set_freeze (built);
+  g_assert_true (_roster_user_set_write_snapshot (built, direct, 42, 1, &error));
+  g_assert_no_error (error);
+  reread = _roster_user_set_load_snapshot (direct, 42, 1, &error);
+  g_assert_no_error (error);
+  assert_sets_equal (built, reread);
+  g_assert_nonnull (roster_user_set_get_group_id (reread, 0));
+
+  /* The mapped set outlives the store and the file. */
+  close_store (store);
+  g_assert_cmpint (g_unlink (snapshot), ==, 0);
+  g_assert_cmpstr (roster_user_set_get_name (from_snapshot, 0), ==,
+                   roster_user_set_get_name (from_sql, 0));
+}
+
+static void
+test_snapshot_stale (void)
+{
+  g_autofree char *path = make_path ("stale.db");
+  g_autofree char *snapshot = snapshot_path_of (path);
+  g_autofree char *id = account_id_for (4);
+  g_autoptr(RosterUserSet) set = NULL;
+  g_autoptr(GError) error = NULL;
+  RosterStore *store = open_store (path);
+
+  sync_users (store, 100, 1);
+  g_clear_pointer (&set, roster_user_set_unref);
+  set = load (store);
+  g_clear_pointer (&set, roster_user_set_unref);
+  set = load (store);
+  g_assert_true (_roster_user_set_is_mapped (set));
+
+  /* A status change makes the snapshot stale: the next load reads SQLite and sees it. */
+  g_assert_true (roster_store_update_user_status_sync (store, id, ROSTER_STATUS_SUSPENDED, NULL, &error));
+  g_clear_pointer (&set, roster_user_set_unref);
+  set = load (store);
+  g_assert_false (_roster_user_set_is_mapped (set));
+  g_assert_cmpint (roster_user_set_get_status (set, roster_user_set_lookup (set, id)), ==,
+                   ROSTER_STATUS_SUSPENDED);
+  g_clear_pointer (&set, roster_user_set_unref);
+  set = load (store);
+  g_assert_true (_roster_user_set_is_mapped (set));
+  g_assert_cmpint (roster_user_set_get_status (set, roster_user_set_lookup (set, id)), ==,
+                   ROSTER_STATUS_SUSPENDED);
+
+  /* So do a product change and a new sync. */
+  g_assert_true (roster_store_update_user_product_sync (store, id, ROSTER_PRODUCT_CONFLUENCE,
+                                                        RES_CONF, FALSE, NULL, &error));
+  g_clear_pointer (&set, roster_user_set_unref);
+  set = load (store);
+  g_assert_false (_roster_user_set_is_mapped (set));
+  g_assert_cmpint (roster_user_set_get_product_last_active (set, roster_user_set_lookup (set, id),
+                                                            ROSTER_PRODUCT_CONFLUENCE), ==, -1);
+  sync_users (store, 120, 2);
+  g_clear_pointer (&set, roster_user_set_unref);
+  set = load (store);
+  g_assert_false (_roster_user_set_is_mapped (set));
+  g_assert_cmpuint (roster_user_set_get_n_users (set), ==, 120);
+  assert_user_matches (set, 7, 2);
+
+  /* A snapshot written for another generation or schema is not used. */
+  g_assert_null (_roster_user_set_load_snapshot (snapshot, 1, 1, &error));
+  g_assert_error (error, ROSTER_ERROR, ROSTER_ERROR_CACHE);
+  g_clear_error (&error);
+
+  /* Forgetting the data removes the snapshot with it. */
+  g_clear_pointer (&set, roster_user_set_unref);
+  set = load (store);
+  g_assert_true (g_file_test (snapshot, G_FILE_TEST_EXISTS));
+  g_assert_true (roster_store_wipe_sync (store, &error));
+  g_assert_false (g_file_test (snapshot, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&set, roster_user_set_unref);
+  set = load (store);
+  g_assert_cmpuint (roster_user_set_get_n_users (set), ==, 0);
+  close_store (store);
+
+  store = roster_store_new (path);
+  g_assert_true (roster_store_delete_file_sync (store, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (snapshot, G_FILE_TEST_EXISTS));
+  g_assert_finalize_object (store);
+}
+
+static void
+rewrite_snapshot (const char *snapshot,
+                  const char *contents,
+                  gsize       len)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (snapshot, contents, len, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_snapshot_corrupt (void)
+{
+  g_autofree char *path = make_path ("corrupt.db");
+  g_autofree char *snapshot = snapshot_path_of (path);
+  g_autofree char *good = NULL;
+  g_autoptr(RosterUserSet) reference = NULL;
+  gsize len;
+  RosterStore *store = open_store (path);
+  const gsize cuts[] = { 0, 10, 79, 80, 81, 4096 };
+
+  sync_users (store, 500, 1);
+  reference = load (store);
+  g_clear_pointer (&reference, roster_user_set_unref);
+  reference = load (store);
+  g_assert_true (_roster_user_set_is_mapped (reference));
+  g_assert_true (g_file_get_contents (snapshot, &good, &len, NULL));
+
+  /* Truncated anywhere. */
+  for (guint c = 0; c < G_N_ELEMENTS (cuts); c++)
+    {
+      g_autoptr(RosterUserSet) set = NULL;
+
+      rewrite_snapshot (snapshot, good, MIN (cuts[c], len));
+      set = load (store);
+      g_assert_false (_roster_user_set_is_mapped (set));
+      assert_sets_equal (reference, set);
+    }
+
+  /* One flipped byte in the header, the pool, the records, the index and the tail;
+   * and a file of something else entirely. */
+  {
+    const gsize offsets[] = { 0, 12, 20, 40, 60, 100, len / 3, len / 2, len - 2 };
+
+    for (guint o = 0; o < G_N_ELEMENTS (offsets); o++)
+      {
+        g_autofree char *bad = g_memdup2 (good, len);
+        g_autoptr(RosterUserSet) set = NULL;
+
+        bad[offsets[o]] ^= 0x5a;
+        rewrite_snapshot (snapshot, bad, len);
+        set = load (store);
+        g_assert_false (_roster_user_set_is_mapped (set));
+        assert_sets_equal (reference, set);
+      }
+  }
+  {
+    g_autofree char *noise = g_malloc (len);
+    g_autoptr(RosterUserSet) set = NULL;
+    GRand *rand = g_rand_new_with_seed (3);
+
+    for (gsize i = 0; i < len; i++)
+      noise[i] = (char) g_rand_int (rand);
+    g_rand_free (rand);
+    rewrite_snapshot (snapshot, noise, len);
+    set = load (store);
+    g_assert_false (_roster_user_set_is_mapped (set));
+    assert_sets_equal (reference, set);
+  }
+
+  /* After all that, a good snapshot is written again and used. */
+  {
+    g_autoptr(RosterUserSet) set = load (store);
+
+    g_assert_true (_roster_user_set_is_mapped (set));
+    assert_sets_equal (reference, set);
+  }
+
+  close_store (store);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -940,6 +1207,9 @@ main (int   argc,
   g_test_add_func ("/roster/store/wipe-keeps-audit", test_wipe_keeps_audit);
   g_test_add_func ("/roster/store/export-json", test_export_json);
   g_test_add_func ("/roster/store/run-without-main-loop", test_run_sync_without_main_loop);
+  g_test_add_func ("/roster/store/snapshot-round-trip", test_snapshot_round_trip);
+  g_test_add_func ("/roster/store/snapshot-stale", test_snapshot_stale);
+  g_test_add_func ("/roster/store/snapshot-corrupt", test_snapshot_corrupt);
   g_test_add_func ("/roster/store/performance", test_performance);
 
   return g_test_run ();

@@ -52,6 +52,7 @@
 #include "roster-store.h"
 #include "roster-error.h"
 #include "roster-store-private.h"
+#include "roster-user-set-private.h"
 
 #define STORE_SCHEMA_VERSION 1
 
@@ -570,6 +571,36 @@ query_int64 (sqlite3     *db,
   return value;
 }
 
+/* Every write to users, user_products or user_groups runs this in its transaction:
+ * the loaded-set snapshot (roster-user-set-private.h) is only used while its
+ * generation equals this counter. It starts at a random value, so a new file
+ * never matches a snapshot left by an older one. */
+#define BUMP_USERS_GENERATION_SQL \
+  "INSERT INTO meta (key, value) VALUES ('users_generation', abs (random () % 1000000000000) + 1)" \
+  " ON CONFLICT (key) DO UPDATE SET value = CAST (value AS INTEGER) + 1;"
+
+static guint64
+users_generation (sqlite3 *db)
+{
+  gint64 value = query_int64 (db, "SELECT CAST (value AS INTEGER) FROM meta"
+                                  " WHERE key = 'users_generation'", 0);
+
+  return value > 0 ? (guint64) value : 0;
+}
+
+/* "<dir>/<org-id>.db" → "<dir>/<org-id>.users" */
+static char *
+dup_snapshot_path (const char *db_path)
+{
+  if (g_str_has_suffix (db_path, ".db"))
+    {
+      g_autofree char *base = g_strndup (db_path, strlen (db_path) - 3);
+
+      return g_strconcat (base, ".users", NULL);
+    }
+  return g_strconcat (db_path, ".users", NULL);
+}
+
 static RosterClaim
 claim_from_string (const char *str)
 {
@@ -987,7 +1018,8 @@ sync_commit_func (Worker    *w,
 
   if (!_roster_store_meta_set (w->db, "sync_synced_at", synced_at, error) ||
       !_roster_store_meta_set (w->db, "sync_n_users", n_users, error) ||
-      !_roster_store_meta_set (w->db, "sync_n_pages", n_pages_str, error))
+      !_roster_store_meta_set (w->db, "sync_n_pages", n_pages_str, error) ||
+      !_roster_store_exec (w->db, BUMP_USERS_GENERATION_SQL, error))
     goto fail;
 
   if (!_roster_store_exec (w->db, "COMMIT", error))
@@ -1031,6 +1063,57 @@ sync_abort_func (Worker    *w,
 /* ------------------------------------------------------------------------- */
 /* Loading                                                                    */
 
+typedef struct
+{
+  RosterUserSet *set;
+  guint64        generation;
+} SnapshotJob;
+
+static void
+snapshot_job_free (gpointer data)
+{
+  SnapshotJob *sj = data;
+
+  roster_user_set_unref (sj->set);
+  g_free (sj);
+}
+
+static gboolean
+write_snapshot_func (Worker    *w,
+                     gpointer   data,
+                     gpointer  *out_result,
+                     GError   **error)
+{
+  SnapshotJob *sj = data;
+  g_autofree char *path = dup_snapshot_path (w->path);
+
+  /* A write since the load makes this set stale: leave the snapshot to the next load. */
+  if (users_generation (w->db) != sj->generation)
+    return TRUE;
+
+  return _roster_user_set_write_snapshot (sj->set, path, sj->generation, STORE_SCHEMA_VERSION,
+                                          error);
+}
+
+/* Queues writing the snapshot of a set just loaded from SQLite behind the jobs already
+ * waiting, so that the load's result is not delayed by it. */
+static void
+queue_snapshot_write (Worker        *w,
+                      RosterUserSet *set,
+                      guint64        generation)
+{
+  SnapshotJob *sj = g_new0 (SnapshotJob, 1);
+  Job *job = g_new0 (Job, 1);
+
+  sj->set = roster_user_set_ref (set);
+  sj->generation = generation;
+  job->func = write_snapshot_func;
+  job->data = sj;
+  job->data_free = snapshot_job_free;
+  job->needs_db = TRUE;
+  g_async_queue_push (w->queue, job);
+}
+
 /* Group names of one user, copied out of SQLite's row buffers. */
 typedef struct
 {
@@ -1050,6 +1133,8 @@ load_users_func (Worker    *w,
   GroupScratch scratch;
   gboolean have_resource[ROSTER_N_PRODUCTS] = { FALSE, };
   gboolean ok = FALSE;
+  gboolean mapped = FALSE;
+  guint64 generation = 0;
   int rcu, rcp, rcg;
 
   scratch.buf = g_string_sized_new (256);
@@ -1064,6 +1149,27 @@ load_users_func (Worker    *w,
   /* One read transaction so the three scans see the same sync. */
   if (!_roster_store_exec (w->db, "BEGIN", error))
     goto out;
+
+  /* The snapshot of this very content, when there is one, replaces the scans. */
+  generation = users_generation (w->db);
+  if (generation != 0)
+    {
+      g_autofree char *path = dup_snapshot_path (w->path);
+      g_autoptr(GError) snapshot_error = NULL;
+      RosterUserSet *loaded;
+
+      loaded = _roster_user_set_load_snapshot (path, generation, STORE_SCHEMA_VERSION,
+                                               &snapshot_error);
+      if (loaded != NULL)
+        {
+          roster_user_set_unref (set);
+          set = loaded;
+          mapped = ok = TRUE;
+          goto out;
+        }
+      if (!g_error_matches (snapshot_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        g_debug ("%s", snapshot_error->message);
+    }
 
   if (!prepare (w->db,
                 "SELECT account_id, name, email, status, account_type, claim, is_org_admin,"
@@ -1187,7 +1293,15 @@ out:
   if (!ok)
     return FALSE;
 
-  roster_user_set_freeze (set);
+  if (!mapped)
+    {
+      roster_user_set_freeze (set);
+      /* A cache written before snapshots existed has no generation yet. */
+      if (generation == 0 && _roster_store_exec (w->db, BUMP_USERS_GENERATION_SQL, NULL))
+        generation = users_generation (w->db);
+      if (generation != 0)
+        queue_snapshot_write (w, set, generation);
+    }
   *out_result = g_steal_pointer (&set);
   return TRUE;
 }
@@ -1361,6 +1475,7 @@ update_status_func (Worker    *w,
       goto fail;
     }
   if (!exec_bound (w->db, recompute_user_sql, u->account_id, NULL, error) ||
+      !_roster_store_exec (w->db, BUMP_USERS_GENERATION_SQL, error) ||
       !_roster_store_exec (w->db, "COMMIT", error))
     goto fail;
 
@@ -1423,6 +1538,7 @@ update_product_func (Worker    *w,
     goto fail;
 
   if (!exec_bound (w->db, recompute_user_sql, u->account_id, NULL, error) ||
+      !_roster_store_exec (w->db, BUMP_USERS_GENERATION_SQL, error) ||
       !_roster_store_exec (w->db, "COMMIT", error))
     goto fail;
 
@@ -1789,12 +1905,19 @@ wipe_func (Worker    *w,
                            "DROP TABLE IF EXISTS user_products_staging;"
                            "DROP TABLE IF EXISTS user_groups_staging;"
                            "DELETE FROM meta WHERE key LIKE 'sync\\_%' ESCAPE '\\';"
+                           BUMP_USERS_GENERATION_SQL
                            "COMMIT;",
                            error))
     {
       rollback (w->db);
       return FALSE;
     }
+
+  {
+    g_autofree char *snapshot = dup_snapshot_path (w->path);
+
+    g_unlink (snapshot);
+  }
 
   /* Give the pages back and overwrite the freed ones, then fold the WAL in so
    * that no copy of the forgotten rows stays in the -wal file. */
@@ -2782,6 +2905,18 @@ roster_store_delete_file_sync (RosterStore  *self,
           return FALSE;
         }
     }
+
+  {
+    g_autofree char *snapshot = dup_snapshot_path (self->path);
+
+    if (g_unlink (snapshot) != 0 && errno != ENOENT)
+      {
+        int errsv = errno;
+        g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_CACHE,
+                     "Removing %s failed: %s", snapshot, g_strerror (errsv));
+        return FALSE;
+      }
+  }
 
   return TRUE;
 }
