@@ -133,34 +133,22 @@ rosterctl_wait (gboolean *done)
     g_main_context_iteration (NULL, TRUE);
 }
 
-typedef struct
+void
+rosterctl_result_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
 {
-  gboolean  done;
-  gboolean  ok;
-  GError   *error;
-  GPtrArray *orgs;
-} Waiter;
+  GAsyncResult **slot = user_data;
 
-static void
-validate_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  Waiter *w = user_data;
-
-  w->orgs = roster_context_validate_key_finish (ROSTER_CONTEXT (object), result, &w->error);
-  w->done = TRUE;
+  *slot = g_object_ref (result);
 }
 
-static void
-open_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
+GAsyncResult *
+rosterctl_wait_result (GAsyncResult **slot)
 {
-  Waiter *w = user_data;
-
-  w->ok = roster_context_open_finish (ROSTER_CONTEXT (object), result, &w->error);
-  w->done = TRUE;
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
 }
 
 /* The single org the key sees, when ROSTER_ORG_ID is not set and nothing was
@@ -171,17 +159,14 @@ discover_org (RosterContext  *context,
               const char     *api_key,
               GError        **error)
 {
-  Waiter w = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GPtrArray) orgs = NULL;
 
-  roster_context_validate_key_async (context, admin_url, api_key, NULL, validate_cb, &w);
-  rosterctl_wait (&w.done);
-  orgs = w.orgs;
+  roster_context_validate_key_async (context, admin_url, api_key, NULL, rosterctl_result_cb,
+                                     &result);
+  orgs = roster_context_validate_key_finish (context, rosterctl_wait_result (&result), error);
   if (orgs == NULL)
-    {
-      g_propagate_error (error, w.error);
-      return NULL;
-    }
+    return NULL;
 
   if (orgs->len > 1)
     {
@@ -202,7 +187,7 @@ rosterctl_open_context (gboolean   need_network,
   g_autofree char *admin_url = rosterctl_dup_admin_url ();
   g_autofree char *org_id = rosterctl_dup_org_id ();
   const char *env_key = g_getenv ("ROSTER_ADMIN_API_KEY");
-  Waiter w = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
 
   if (env_key != NULL && *env_key == '\0')
     env_key = NULL;
@@ -221,13 +206,10 @@ rosterctl_open_context (gboolean   need_network,
         return NULL;
     }
 
-  roster_context_open_async (context, admin_url, org_id, env_key, NULL, open_cb, &w);
-  rosterctl_wait (&w.done);
-  if (!w.ok)
-    {
-      g_propagate_error (error, w.error);
-      return NULL;
-    }
+  roster_context_open_async (context, admin_url, org_id, env_key, NULL, rosterctl_result_cb,
+                             &result);
+  if (!roster_context_open_finish (context, rosterctl_wait_result (&result), error))
+    return NULL;
 
   (void) need_network;
   return g_steal_pointer (&context);

@@ -8,24 +8,6 @@
 #include "roster-org.h"
 #include "rosterctl.h"
 
-typedef struct
-{
-  gboolean          done;
-  RosterOrgDetails *details;
-  GError           *error;
-} Waiter;
-
-static void
-details_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  Waiter *w = user_data;
-
-  w->details = roster_context_load_org_details_finish (ROSTER_CONTEXT (object), result, &w->error);
-  w->done = TRUE;
-}
-
 static void
 print_json (RosterOrgDetails *d)
 {
@@ -148,7 +130,7 @@ rosterctl_cmd_org (int    argc,
   g_autoptr(GError) error = NULL;
   g_autofree char *format_opt = NULL;
   RosterctlFormat format = ROSTERCTL_FORMAT_TABLE;
-  Waiter w = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
   const GOptionEntry entries[] = {
     { "format", 0, 0, G_OPTION_ARG_STRING, &format_opt, N_("table or json"), N_("FORMAT") },
     { NULL }
@@ -165,11 +147,11 @@ rosterctl_cmd_org (int    argc,
   if (context == NULL)
     return rosterctl_error (error);
 
-  roster_context_load_org_details_async (context, NULL, details_cb, &w);
-  rosterctl_wait (&w.done);
-  details = w.details;
+  roster_context_load_org_details_async (context, NULL, rosterctl_result_cb, &result);
+  details = roster_context_load_org_details_finish (context, rosterctl_wait_result (&result),
+                                                    &error);
   if (details == NULL)
-    return rosterctl_error (w.error);
+    return rosterctl_error (error);
 
   if (format == ROSTERCTL_FORMAT_JSON)
     print_json (details);

@@ -80,47 +80,6 @@ read_key (GError **error)
   }
 }
 
-typedef struct
-{
-  gboolean   done;
-  gboolean   ok;
-  GPtrArray *orgs;
-  GError    *error;
-} Waiter;
-
-static void
-validate_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  Waiter *w = user_data;
-
-  w->orgs = roster_context_validate_key_finish (ROSTER_CONTEXT (object), result, &w->error);
-  w->done = TRUE;
-}
-
-static void
-open_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Waiter *w = user_data;
-
-  w->ok = roster_context_open_finish (ROSTER_CONTEXT (object), result, &w->error);
-  w->done = TRUE;
-}
-
-static void
-save_key_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  Waiter *w = user_data;
-
-  w->ok = roster_context_save_key_finish (ROSTER_CONTEXT (object), result, &w->error);
-  w->done = TRUE;
-}
-
 int
 rosterctl_cmd_login (int    argc,
                      char **argv)
@@ -133,7 +92,7 @@ rosterctl_cmd_login (int    argc,
   g_autofree char *admin_url = rosterctl_dup_admin_url ();
   RosterOrg *chosen = NULL;
   char *key = NULL;
-  Waiter w = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
   const GOptionEntry entries[] = {
     { "org", 0, 0, G_OPTION_ARG_STRING, &org_opt, N_("Organization id, when the key administers several"), N_("ID") },
     { NULL }
@@ -154,13 +113,12 @@ rosterctl_cmd_login (int    argc,
     return rosterctl_error (error);
 
   context = roster_context_new (NULL);
-  roster_context_validate_key_async (context, admin_url, key, NULL, validate_cb, &w);
-  rosterctl_wait (&w.done);
-  orgs = w.orgs;
+  roster_context_validate_key_async (context, admin_url, key, NULL, rosterctl_result_cb, &result);
+  orgs = roster_context_validate_key_finish (context, rosterctl_wait_result (&result), &error);
   if (orgs == NULL)
     {
       secret_free (key);
-      return rosterctl_error (w.error);
+      return rosterctl_error (error);
     }
 
   for (guint i = 0; i < orgs->len; i++)
@@ -190,23 +148,22 @@ rosterctl_cmd_login (int    argc,
       return ROSTERCTL_EXIT_USAGE;
     }
 
-  memset (&w, 0, sizeof w);
+  g_clear_object (&result);
   roster_context_open_async (context, admin_url, roster_org_get_id (chosen), key, NULL,
-                             open_cb, &w);
-  rosterctl_wait (&w.done);
-  if (!w.ok)
+                             rosterctl_result_cb, &result);
+  if (!roster_context_open_finish (context, rosterctl_wait_result (&result), &error))
     {
       secret_free (key);
-      return rosterctl_error (w.error);
+      return rosterctl_error (error);
     }
 
-  memset (&w, 0, sizeof w);
+  g_clear_object (&result);
   roster_context_save_key_async (context, roster_org_get_id (chosen), roster_org_get_name (chosen),
-                                 key, NULL, save_key_cb, &w);
-  rosterctl_wait (&w.done);
+                                 key, NULL, rosterctl_result_cb, &result);
+  rosterctl_wait_result (&result);
   secret_free (key);
-  if (!w.ok)
-    return rosterctl_error (w.error);
+  if (!roster_context_save_key_finish (context, result, &error))
+    return rosterctl_error (error);
 
   if (!rosterctl_config_save (roster_org_get_id (chosen), admin_url, &error))
     return rosterctl_error (error);

@@ -50,6 +50,14 @@ gboolean       rosterctl_config_save    (const char      *org_id,
 gboolean       rosterctl_config_forget  (GError         **error);
 /* Spins the default main context until *done is TRUE. */
 void           rosterctl_wait           (gboolean        *done);
+/* Runs one async call to completion on the default main context: pass
+ * rosterctl_result_cb and a GAsyncResult *slot (initially NULL) to the
+ * _async call, then hand rosterctl_wait_result (&slot) to its _finish.
+ * The slot holds a reference; free it with g_autoptr. */
+void           rosterctl_result_cb      (GObject         *object,
+                                         GAsyncResult    *result,
+                                         gpointer         user_data);
+GAsyncResult  *rosterctl_wait_result    (GAsyncResult   **slot);
 /* Runs a sync with progress on stderr. */
 gboolean       rosterctl_sync           (RosterContext   *context,
                                          gboolean         quiet,
