@@ -21,6 +21,7 @@
 #include "roster-query.h"
 #include "roster-search-index.h"
 #include "roster-space-filter.h"
+#include "roster-user-cell.h"
 #include "roster-user-detail.h"
 #include "roster-users-page.h"
 
@@ -150,19 +151,13 @@ update_name_cell (RosterUsersPage *self,
 {
   RosterUserSet *set = roster_user_slot_get_set (slot);
   guint row = roster_user_slot_get_row (slot);
-  GtkWidget *top = gtk_widget_get_first_child (child);
-  GtkWidget *name = gtk_widget_get_first_child (top);
-  GtkWidget *shield = gtk_widget_get_next_sibling (name);
-  GtkWidget *email = gtk_widget_get_next_sibling (top);
   const char *mail = roster_user_set_get_email (set, row);
   gboolean protected = self->protected_model != NULL &&
                        roster_protected_model_contains (self->protected_model,
                                                         roster_user_set_get_account_id (set, row));
 
-  gtk_inscription_set_text (GTK_INSCRIPTION (name), roster_user_set_get_name (set, row));
-  gtk_inscription_set_text (GTK_INSCRIPTION (email), mail ? mail : _("Email hidden"));
-  if (gtk_widget_get_visible (shield) != protected)
-    gtk_widget_set_visible (shield, protected);
+  roster_user_cell_set_name (ROSTER_USER_CELL (child), roster_user_set_get_name (set, row),
+                             mail ? mail : _("Email hidden"), protected);
 }
 
 static void
@@ -193,22 +188,10 @@ update_products_cell (RosterUsersPage *self,
                       RosterUserSlot  *slot)
 {
   RosterUserSet *set = roster_user_slot_get_set (slot);
-  guint products = roster_user_set_get_products (set, roster_user_slot_get_row (slot));
-  GtkWidget *chip = gtk_widget_get_first_child (child);
 
-  /* Chips keep their place and only fade in or out: a visibility change would
-   * queue a resize of the row and a relayout of the whole list, opacity only a
-   * redraw of the cell. */
-  for (guint p = 0; p < ROSTER_N_PRODUCTS && chip != NULL; p++, chip = gtk_widget_get_next_sibling (chip))
-    {
-      gboolean has = (products & (1u << p)) != 0;
-
-      if ((gtk_widget_get_opacity (chip) > 0) == has)
-        continue;
-      gtk_widget_set_opacity (chip, has ? 1.0 : 0.0);
-      gtk_widget_set_can_target (chip, has);
-      gtk_accessible_update_state (GTK_ACCESSIBLE (chip), GTK_ACCESSIBLE_STATE_HIDDEN, !has, -1);
-    }
+  /* Chips keep their places and are drawn, not widgets: no relayout. */
+  roster_user_cell_set_products (ROSTER_USER_CELL (child),
+                                 roster_user_set_get_products (set, roster_user_slot_get_row (slot)));
 }
 
 static void
@@ -302,49 +285,18 @@ cell_setup_cb (GtkSignalListItemFactory *factory,
       break;
 
     case COL_NAME:
-      {
-        GtkWidget *name = new_inscription ("heading");
-        GtkWidget *email = new_inscription ("dim-label");
-        GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
-        GtkWidget *shield = gtk_image_new_from_icon_name ("security-high-symbolic");
-
-        gtk_inscription_set_nat_chars (GTK_INSCRIPTION (name), 24);
-        gtk_inscription_set_nat_chars (GTK_INSCRIPTION (email), 30);
-        gtk_widget_set_hexpand (name, TRUE);
-        gtk_widget_set_visible (shield, FALSE);
-        gtk_widget_set_tooltip_text (shield, _("Protected: bulk changes skip this account"));
-        gtk_accessible_update_property (GTK_ACCESSIBLE (shield), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                        _("Protected"), -1);
-        gtk_widget_add_css_class (shield, "roster-shield");
-        gtk_box_append (GTK_BOX (top), name);
-        gtk_box_append (GTK_BOX (top), shield);
-        child = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-        gtk_widget_add_css_class (child, "roster-name-cell");
-        gtk_box_append (GTK_BOX (child), top);
-        gtk_box_append (GTK_BOX (child), email);
-      }
+      child = roster_user_cell_new_name (_("Protected: bulk changes skip this account"),
+                                         _("Protected"));
       break;
 
     case COL_PRODUCTS:
       {
-        static const struct { const char *short_name; const char *name; } chips[] = {
-          { N_("J"), N_("Jira") },
-          { N_("JSM"), N_("Jira Service Management") },
-          { N_("C"), N_("Confluence") },
-        };
+        const char *short_names[] = { _("J"), _("JSM"), _("C") };
+        const char *names[] = { _("Jira"), _("Jira Service Management"), _("Confluence") };
 
-        child = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
-        gtk_widget_set_valign (child, GTK_ALIGN_CENTER);
-        for (guint i = 0; i < G_N_ELEMENTS (chips); i++)
-          {
-            GtkWidget *chip = gtk_label_new (_(chips[i].short_name));
-
-            gtk_widget_add_css_class (chip, "roster-chip");
-            gtk_widget_set_tooltip_text (chip, _(chips[i].name));
-            gtk_accessible_update_property (GTK_ACCESSIBLE (chip), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                            _(chips[i].name), -1);
-            gtk_box_append (GTK_BOX (child), chip);
-          }
+        G_STATIC_ASSERT (G_N_ELEMENTS (names) == ROSTER_N_PRODUCTS);
+        child = roster_user_cell_new_products (G_N_ELEMENTS (names), short_names, names,
+                                               _("No products"));
       }
       break;
 
@@ -571,9 +523,33 @@ add_column (RosterUsersPage *self,
 
 /* Filtering */
 
+/* TRUE when the query text is a single unquoted, unnegated word without a field:
+ * its parse is one free-text term. */
+static gboolean
+is_single_word (const char *raw_text)
+{
+  const char *p = raw_text;
+
+  while (g_ascii_isspace (*p))
+    p++;
+  if (*p == '-' || *p == '\0')
+    return FALSE;
+  for (; *p != '\0'; p++)
+    if (*p == ':' || *p == '"')
+      return FALSE;
+    else if (g_ascii_isspace (*p))
+      {
+        while (g_ascii_isspace (*p))
+          p++;
+        return *p == '\0';
+      }
+  return TRUE;
+}
+
 static guint
 filter_rows (RosterUsersPage   *self,
              const RosterQuery *query,
+             const char        *raw_text,
              guint             *out_rows)
 {
   RosterQueryContext ctx = { 0 };
@@ -593,18 +569,18 @@ filter_rows (RosterUsersPage   *self,
     }
 
   text = roster_query_get_text (query);
-  if (self->index != NULL && text != NULL && text[0] != '\0')
+  if (self->index != NULL && text != NULL && is_single_word (raw_text))
     {
-      const guint *candidates = NULL;
-      guint n_candidates = roster_search_index_lookup (self->index, text, &candidates);
+      const guint *rows = NULL;
 
-      for (guint j = 0; j < n_candidates; j++)
-        if (roster_query_matches (query, self->set, candidates[j], &ctx))
-          out_rows[k++] = candidates[j];
+      /* One free-text word (most keystrokes): the index's answer is exact. */
+      k = roster_search_index_lookup (self->index, text, &rows);
+      memcpy (out_rows, rows, sizeof (guint) * k);
       return k;
     }
 
-  return roster_query_filter (query, self->set, &ctx, out_rows);
+  /* Several terms: the index narrows by the longest word, each row checks the rest. */
+  return roster_query_filter_with_index (query, self->set, self->index, &ctx, out_rows);
 }
 
 static void
@@ -723,7 +699,7 @@ apply_query (RosterUsersPage *self,
   self->now = g_get_real_time () / G_USEC_PER_SEC;
   n_users = roster_user_set_get_n_users (self->set);
   rows = g_new (guint, MAX (n_users, 1));
-  n = filter_rows (self, query, rows);
+  n = filter_rows (self, query, text, rows);
 
   if (gtk_toggle_button_get_active (self->only_selected_button))
     {
