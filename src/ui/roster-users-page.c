@@ -87,6 +87,8 @@ struct _RosterUsersPage
   GObject             *probe_a;
   GObject             *probe_b;
   ColumnInfo           columns[N_COLUMNS];
+  GHashTable          *last_active_texts; /* (nullable) last active (gint64) → text */
+  gint64               last_active_texts_now;
 
   RosterThresholds     thresholds;
   gint64               now;
@@ -200,10 +202,26 @@ update_last_active_cell (RosterUsersPage *self,
                          RosterUserSlot  *slot)
 {
   RosterUserSet *set = roster_user_slot_get_set (slot);
-  g_autofree char *text = NULL;
+  gint64 last = roster_user_set_get_last_active (set, roster_user_slot_get_row (slot));
+  const char *text;
 
-  text = format_last_active (roster_user_set_get_last_active (set, roster_user_slot_get_row (slot)),
-                             self->now);
+  /* Formatting a local date costs microseconds and runs for ~200 live rows per
+   * query change; the texts are kept for a minute (they name whole days). */
+  if (self->last_active_texts == NULL || self->now - self->last_active_texts_now > 60 ||
+      self->now < self->last_active_texts_now || g_hash_table_size (self->last_active_texts) > 8192)
+    {
+      g_clear_pointer (&self->last_active_texts, g_hash_table_unref);
+      self->last_active_texts = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+      self->last_active_texts_now = self->now;
+    }
+  text = g_hash_table_lookup (self->last_active_texts, &last);
+  if (text == NULL)
+    {
+      char *formatted = format_last_active (last, self->now);
+
+      g_hash_table_insert (self->last_active_texts, g_memdup2 (&last, sizeof last), formatted);
+      text = formatted;
+    }
   gtk_inscription_set_text (GTK_INSCRIPTION (child), text);
 }
 
@@ -1213,6 +1231,7 @@ roster_users_page_finalize (GObject *object)
   g_clear_pointer (&self->selected, g_hash_table_unref);
   g_clear_pointer (&self->order, g_free);
   g_clear_pointer (&self->query_error, g_free);
+  g_clear_pointer (&self->last_active_texts, g_hash_table_unref);
   g_clear_object (&self->probe_a);
   g_clear_object (&self->probe_b);
 
