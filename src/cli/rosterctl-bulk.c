@@ -75,18 +75,6 @@ confirm_write (gboolean    yes,
   return -1;
 }
 
-static void
-print_json_node (JsonNode *node)
-{
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autofree char *text = NULL;
-
-  json_generator_set_pretty (gen, TRUE);
-  json_generator_set_root (gen, node);
-  text = json_generator_to_data (gen, NULL);
-  g_print ("%s\n", text);
-}
-
 static const char *
 or_dash (const char *s)
 {
@@ -469,7 +457,7 @@ run_bulk (RosterBulkAction   action,
     {
       g_autoptr(JsonNode) node = roster_bulk_plan_to_json (plan);
 
-      print_json_node (node);
+      rosterctl_print_json (node);
     }
   else if (format == ROSTERCTL_FORMAT_JSON)
     {
@@ -617,7 +605,7 @@ rosterctl_cmd_protect (int    argc,
             }
           json_builder_end_array (b);
           root = json_builder_get_root (b);
-          print_json_node (root);
+          rosterctl_print_json (root);
         }
       else
         {
@@ -710,7 +698,7 @@ print_jobs (GPtrArray       *jobs,
         }
       json_builder_end_array (b);
       root = json_builder_get_root (b);
-      print_json_node (root);
+      rosterctl_print_json (root);
       return;
     }
 

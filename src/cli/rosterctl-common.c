@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <glib/gi18n.h>
@@ -149,6 +151,72 @@ rosterctl_wait_result (GAsyncResult **slot)
   while (*slot == NULL)
     g_main_context_iteration (NULL, TRUE);
   return *slot;
+}
+
+char *
+rosterctl_read_secret (const char  *prompt,
+                       gsize        max_len,
+                       const char  *empty_message,
+                       GError     **error)
+{
+  g_autoptr(GString) buffer = g_string_new (NULL);
+  gboolean from_tty = isatty (STDIN_FILENO);
+  struct termios saved, quiet;
+  char *secret;
+  int c;
+
+  if (from_tty)
+    {
+      g_printerr ("%s", prompt);
+      if (tcgetattr (STDIN_FILENO, &saved) == 0)
+        {
+          quiet = saved;
+          quiet.c_lflag &= ~(ECHO);
+          tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet);
+        }
+      else
+        from_tty = FALSE;
+    }
+  while ((c = getchar ()) != EOF && c != '\n' && buffer->len < max_len)
+    g_string_append_c (buffer, (char) c);
+  if (from_tty)
+    {
+      tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved);
+      g_printerr ("\n");
+    }
+
+  g_strstrip (buffer->str);
+  if (buffer->str[0] == '\0')
+    {
+      memset (buffer->str, 0, buffer->allocated_len);
+      g_set_error_literal (error, ROSTER_ERROR, ROSTER_ERROR_NO_API_KEY, empty_message);
+      return NULL;
+    }
+  secret = g_strdup (buffer->str);
+  memset (buffer->str, 0, buffer->allocated_len);
+  return secret;
+}
+
+void
+rosterctl_secret_free (char *secret)
+{
+  if (secret != NULL)
+    {
+      memset (secret, 0, strlen (secret));
+      g_free (secret);
+    }
+}
+
+void
+rosterctl_print_json (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_root (generator, node);
+  text = json_generator_to_data (generator, NULL);
+  g_print ("%s\n", text);
 }
 
 /* The single org the key sees, when ROSTER_ORG_ID is not set and nothing was

@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <gio/gunixoutputstream.h>
@@ -125,56 +124,6 @@ rosterctl_resolve_space_members (const char * const  *keys,
 
 /* site login | logout | show */
 
-static char *
-read_token (GError **error)
-{
-  g_autoptr(GString) buffer = g_string_new (NULL);
-  gboolean from_tty = isatty (STDIN_FILENO);
-  struct termios saved, quiet;
-  char *token;
-  int c;
-
-  if (from_tty)
-    {
-      g_printerr (_("API token: "));
-      if (tcgetattr (STDIN_FILENO, &saved) == 0)
-        {
-          quiet = saved;
-          quiet.c_lflag &= ~(ECHO);
-          tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet);
-        }
-      else
-        from_tty = FALSE;
-    }
-  while ((c = getchar ()) != EOF && c != '\n' && buffer->len < 4096)
-    g_string_append_c (buffer, (char) c);
-  if (from_tty)
-    {
-      tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved);
-      g_printerr ("\n");
-    }
-
-  g_strstrip (buffer->str);
-  if (buffer->str[0] == '\0')
-    {
-      g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_NO_API_KEY, "No API token was read from standard input");
-      return NULL;
-    }
-  token = g_strdup (buffer->str);
-  memset (buffer->str, 0, buffer->allocated_len);
-  return token;
-}
-
-static void
-free_token (char *token)
-{
-  if (token != NULL)
-    {
-      memset (token, 0, strlen (token));
-      g_free (token);
-    }
-}
-
 static int
 site_login (int    argc,
             char **argv)
@@ -208,22 +157,23 @@ site_login (int    argc,
   if (!(site = roster_site_new (url, email, &error)))
     return rosterctl_usage_error ("%s", error->message);
 
-  if (!(token = read_token (&error)))
+  if (!(token = rosterctl_read_secret (_("API token: "), 4096,
+                                      "No API token was read from standard input", &error)))
     return rosterctl_error (error);
   roster_site_set_token (site, token);
   if (!roster_site_validate_sync (site, NULL, &error))
     {
-      free_token (token);
+      rosterctl_secret_free (token);
       return rosterctl_error (error);
     }
 
   credentials = roster_credentials_new ();
   if (!roster_site_save_token_sync (site, credentials, token, NULL, &error))
     {
-      free_token (token);
+      rosterctl_secret_free (token);
       return rosterctl_error (error);
     }
-  free_token (token);
+  rosterctl_secret_free (token);
   if (!save_site_config (roster_site_get_url (site), roster_site_get_email (site), &error))
     return rosterctl_error (error);
 
@@ -347,7 +297,6 @@ rosterctl_cmd_projects (int    argc,
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
       g_autoptr(JsonNode) root = NULL;
-      g_autofree char *text = NULL;
 
       json_builder_begin_array (builder);
       for (guint i = 0; i < desks->len; i++)
@@ -367,8 +316,7 @@ rosterctl_cmd_projects (int    argc,
         }
       json_builder_end_array (builder);
       root = json_builder_get_root (builder);
-      text = json_to_string (root, TRUE);
-      g_print ("%s\n", text);
+      rosterctl_print_json (root);
     }
   else
     {
@@ -523,7 +471,6 @@ rosterctl_cmd_spaces (int    argc,
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
       g_autoptr(JsonNode) root = NULL;
-      g_autofree char *text = NULL;
 
       json_builder_begin_array (builder);
       for (guint i = 0; i < spaces->len; i++)
@@ -543,8 +490,7 @@ rosterctl_cmd_spaces (int    argc,
         }
       json_builder_end_array (builder);
       root = json_builder_get_root (builder);
-      text = json_to_string (root, TRUE);
-      g_print ("%s\n", text);
+      rosterctl_print_json (root);
     }
   else
     {

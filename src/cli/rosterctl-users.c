@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <gio/gunixoutputstream.h>
@@ -17,68 +16,6 @@
 #include "roster-query.h"
 #include "roster-user.h"
 #include "rosterctl.h"
-
-static void
-secret_free (char *secret)
-{
-  if (secret != NULL)
-    {
-      memset (secret, 0, strlen (secret));
-      g_free (secret);
-    }
-}
-
-/* Reads the key from standard input, or from the terminal without echo. */
-static char *
-read_key (GError **error)
-{
-  g_autoptr(GString) buffer = g_string_new (NULL);
-  gboolean from_tty = isatty (STDIN_FILENO);
-  struct termios saved, quiet;
-  int c;
-
-  if (from_tty)
-    {
-      g_printerr (_("Admin API key: "));
-      if (tcgetattr (STDIN_FILENO, &saved) == 0)
-        {
-          quiet = saved;
-          quiet.c_lflag &= ~(ECHO);
-          tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet);
-        }
-      else
-        from_tty = FALSE;
-    }
-
-  while ((c = getchar ()) != EOF && c != '\n')
-    {
-      if (buffer->len > 4096)
-        break;
-      g_string_append_c (buffer, (char) c);
-    }
-
-  if (from_tty)
-    {
-      tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved);
-      g_printerr ("\n");
-    }
-
-  g_strstrip (buffer->str);
-  if (buffer->str[0] == '\0')
-    {
-      memset (buffer->str, 0, buffer->allocated_len);
-      g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_NO_API_KEY,
-                   "No key was read from standard input");
-      return NULL;
-    }
-
-  {
-    char *key = g_strdup (buffer->str);
-
-    memset (buffer->str, 0, buffer->allocated_len);
-    return key;
-  }
-}
 
 int
 rosterctl_cmd_login (int    argc,
@@ -108,7 +45,8 @@ rosterctl_cmd_login (int    argc,
   if (org_opt == NULL && g_getenv ("ROSTER_ORG_ID") != NULL && *g_getenv ("ROSTER_ORG_ID") != '\0')
     org_opt = g_strdup (g_getenv ("ROSTER_ORG_ID"));
 
-  key = read_key (&error);
+  key = rosterctl_read_secret (_("Admin API key: "), 4097, "No key was read from standard input",
+                               &error);
   if (key == NULL)
     return rosterctl_error (error);
 
@@ -117,7 +55,7 @@ rosterctl_cmd_login (int    argc,
   orgs = roster_context_validate_key_finish (context, rosterctl_wait_result (&result), &error);
   if (orgs == NULL)
     {
-      secret_free (key);
+      rosterctl_secret_free (key);
       return rosterctl_error (error);
     }
 
@@ -131,7 +69,7 @@ rosterctl_cmd_login (int    argc,
 
   if (chosen == NULL)
     {
-      secret_free (key);
+      rosterctl_secret_free (key);
       if (org_opt != NULL)
         {
           g_printerr (_("rosterctl: the key does not administer organization %s\n"), org_opt);
@@ -153,7 +91,7 @@ rosterctl_cmd_login (int    argc,
                              rosterctl_result_cb, &result);
   if (!roster_context_open_finish (context, rosterctl_wait_result (&result), &error))
     {
-      secret_free (key);
+      rosterctl_secret_free (key);
       return rosterctl_error (error);
     }
 
@@ -161,7 +99,7 @@ rosterctl_cmd_login (int    argc,
   roster_context_save_key_async (context, roster_org_get_id (chosen), roster_org_get_name (chosen),
                                  key, NULL, rosterctl_result_cb, &result);
   rosterctl_wait_result (&result);
-  secret_free (key);
+  rosterctl_secret_free (key);
   if (!roster_context_save_key_finish (context, result, &error))
     return rosterctl_error (error);
 

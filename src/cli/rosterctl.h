@@ -58,6 +58,17 @@ void           rosterctl_result_cb      (GObject         *object,
                                          GAsyncResult    *result,
                                          gpointer         user_data);
 GAsyncResult  *rosterctl_wait_result    (GAsyncResult   **slot);
+/* Reads a secret line from standard input, or from the terminal without echo
+ * after @prompt: at most @max_len bytes, white space stripped. An empty line is
+ * a ROSTER_ERROR_NO_API_KEY error saying @empty_message. The buffer is wiped. */
+char          *rosterctl_read_secret    (const char      *prompt,
+                                         gsize            max_len,
+                                         const char      *empty_message,
+                                         GError         **error);
+/* Wipes and frees a secret (nullable). */
+void           rosterctl_secret_free    (char            *secret);
+/* Prints @node as indented JSON and a newline on standard output. */
+void           rosterctl_print_json     (JsonNode        *node);
 /* Runs a sync with progress on stderr. */
 gboolean       rosterctl_sync           (RosterContext   *context,
                                          gboolean         quiet,
