@@ -225,22 +225,27 @@ snapshot_name (RosterUserCell *self,
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
   gboolean rtl = gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL;
-  int name_w, name_h, email_w, email_h, top_h, name_room, y;
+  PangoRectangle name, email;
+  int name_w, top_h, name_room, y;
   GdkRGBA dim = *color;
 
+  /* The layouts get a width (to ellipsize), so a name written right to left would
+   * align to the far side: place the logical extents instead. */
   name_room = width - (self->protected ? SHIELD_SIZE + SHIELD_GAP : 0);
   pango_layout_set_width (self->name_layout, MAX (name_room, 1) * PANGO_SCALE);
   pango_layout_set_width (self->email_layout, MAX (width, 1) * PANGO_SCALE);
-  pango_layout_get_pixel_size (self->name_layout, &name_w, &name_h);
-  pango_layout_get_pixel_size (self->email_layout, &email_w, &email_h);
+  pango_layout_get_pixel_extents (self->name_layout, NULL, &name);
+  pango_layout_get_pixel_extents (self->email_layout, NULL, &email);
+  name_w = name.width;
 
-  top_h = MAX (name_h, SHIELD_SIZE);
-  y = MAX (0, (height - top_h - email_h) / 2);
+  top_h = MAX (name.height, SHIELD_SIZE);
+  y = MAX (0, (height - top_h - email.height) / 2);
 
-  append_layout (snapshot, self->name_layout, rtl ? width - name_w : 0,
-                 y + (top_h - name_h) / 2, color);
+  append_layout (snapshot, self->name_layout, (rtl ? width - name.width : 0) - name.x,
+                 y + (top_h - name.height) / 2, color);
   dim.alpha *= EMAIL_ALPHA;
-  append_layout (snapshot, self->email_layout, rtl ? width - email_w : 0, y + top_h, &dim);
+  append_layout (snapshot, self->email_layout, (rtl ? width - email.width : 0) - email.x,
+                 y + top_h, &dim);
 
   if (self->protected)
     {
