@@ -201,6 +201,11 @@ typedef struct
   RosterStore   *store;
   char          *org_name;
   char          *directory_id;
+  /* The cache is read while the API answers (see open_store_cb). */
+  RosterUserSet *users;
+  GError        *users_error;
+  gboolean       loading_users;
+  gboolean       waiting_for_users;
   gboolean       offline;
 } OpenData;
 
@@ -219,10 +224,26 @@ open_data_free (gpointer data)
   g_clear_object (&od->store);
   g_free (od->org_name);
   g_free (od->directory_id);
+  g_clear_pointer (&od->users, roster_user_set_unref);
+  g_clear_error (&od->users_error);
   g_free (od);
 }
 
-static void open_load_users_cb (GObject *object, GAsyncResult *result, gpointer user_data);
+static void
+open_return_users (GTask *task)
+{
+  RosterContext *self = g_task_get_source_object (task);
+  OpenData *od = g_task_get_task_data (task);
+
+  if (od->users == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&od->users_error));
+      return;
+    }
+
+  set_users (self, od->users);
+  g_task_return_boolean (task, TRUE);
+}
 
 static void
 open_finish_setup (GTask *task)
@@ -282,8 +303,10 @@ open_finish_setup (GTask *task)
     {
       self->synced_at = info.synced_at;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNCED_AT]);
-      roster_store_load_users_async (self->store, g_task_get_cancellable (task),
-                                     open_load_users_cb, g_object_ref (task));
+      if (od->loading_users)
+        od->waiting_for_users = TRUE;
+      else
+        open_return_users (task);
       return;
     }
 
@@ -296,19 +319,12 @@ open_load_users_cb (GObject      *object,
                     gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  RosterContext *self = g_task_get_source_object (task);
-  g_autoptr(RosterUserSet) users = NULL;
-  GError *error = NULL;
+  OpenData *od = g_task_get_task_data (task);
 
-  users = roster_store_load_users_finish (ROSTER_STORE (object), result, &error);
-  if (users == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  set_users (self, users);
-  g_task_return_boolean (task, TRUE);
+  od->users = roster_store_load_users_finish (ROSTER_STORE (object), result, &od->users_error);
+  od->loading_users = FALSE;
+  if (od->waiting_for_users)
+    open_return_users (task);
 }
 
 static void
@@ -411,6 +427,13 @@ open_with_key (GTask *task)
   od->store = roster_store_new (path);
   roster_store_open_async (od->store, g_task_get_cancellable (task),
                            open_store_cb, g_object_ref (task));
+  /* Queued right behind the open on the store's thread: the cached users (a mapped
+   * snapshot, usually) are read while the caller builds its window and the API calls
+   * are in flight, instead of after them. open_finish_setup() waits for them when the
+   * cache has been synced, and drops them otherwise. */
+  od->loading_users = TRUE;
+  roster_store_load_users_async (od->store, g_task_get_cancellable (task),
+                                 open_load_users_cb, g_object_ref (task));
 }
 
 static void

@@ -413,15 +413,26 @@ roster_application_activate (GApplication *app)
     }
 
   roster_bench_mark ("activate");
+  org_id = self->start_org ? g_strdup (self->start_org)
+                           : roster_settings_dup_current_org (self->settings);
+
+  /* Start opening the organization before building the window: the store opens and
+   * reads the cache on its own thread meanwhile. The result always arrives through
+   * the main loop, after the window is there to receive it. */
+  if (!self->start_demo && org_id != NULL && org_id[0] != '\0')
+    {
+      g_autofree char *admin_url = self->start_url ? g_strdup (self->start_url)
+                                                   : roster_settings_dup_admin_url (self->settings);
+
+      roster_application_open_org (self, admin_url, org_id);
+    }
+
   window = roster_window_new (self);
   roster_bench_mark ("window-created");
   if (self->start_page != NULL)
     roster_window_set_page (window, self->start_page);
   gtk_window_present (GTK_WINDOW (window));
   roster_bench_mark ("window-presented");
-
-  org_id = self->start_org ? g_strdup (self->start_org)
-                           : roster_settings_dup_current_org (self->settings);
 
   if (self->start_demo)
     {
@@ -430,11 +441,7 @@ roster_application_activate (GApplication *app)
     }
   else if (org_id != NULL && org_id[0] != '\0')
     {
-      g_autofree char *admin_url = self->start_url ? g_strdup (self->start_url)
-                                                   : roster_settings_dup_admin_url (self->settings);
-
       roster_window_show_loading (window);
-      roster_application_open_org (self, admin_url, org_id);
     }
   else
     {
