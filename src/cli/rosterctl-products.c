@@ -273,6 +273,79 @@ parse_common (int              *argc,
   return -1;
 }
 
+/* A cell of a listed item (borrowed). */
+typedef const char *(*CellFunc) (gpointer item,
+                                 guint    column);
+
+/* Lists @items as a JSON array of objects with the @columns as members, or as
+ * a header line and one line per item, separated by tabs (table) or commas
+ * (CSV). In CSV the columns whose bit is set in @csv_escaped are escaped. */
+static void
+print_items (RosterctlFormat     format,
+             GPtrArray          *items,
+             const char * const *columns,
+             guint               csv_escaped,
+             CellFunc            cell)
+{
+  const char *sep = format == ROSTERCTL_FORMAT_CSV ? "," : "\t";
+
+  if (format == ROSTERCTL_FORMAT_JSON)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < items->len; i++)
+        {
+          json_builder_begin_object (builder);
+          for (guint c = 0; columns[c] != NULL; c++)
+            {
+              json_builder_set_member_name (builder, columns[c]);
+              json_builder_add_string_value (builder, cell (g_ptr_array_index (items, i), c));
+            }
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      root = json_builder_get_root (builder);
+      rosterctl_print_json (root);
+      return;
+    }
+
+  for (guint c = 0; columns[c] != NULL; c++)
+    g_print ("%s%s", c > 0 ? sep : "", columns[c]);
+  g_print ("\n");
+  for (guint i = 0; i < items->len; i++)
+    {
+      for (guint c = 0; columns[c] != NULL; c++)
+        {
+          const char *value = cell (g_ptr_array_index (items, i), c);
+          g_autofree char *escaped = NULL;
+
+          if (format == ROSTERCTL_FORMAT_CSV && (csv_escaped & (1u << c)) != 0)
+            value = escaped = roster_export_csv_escape (value);
+          g_print ("%s%s", c > 0 ? sep : "", value);
+        }
+      g_print ("\n");
+    }
+}
+
+static const char * const desk_columns[] = { "key", "name", "service_desk_id", "project_id", NULL };
+
+static const char *
+desk_cell (gpointer item,
+           guint    column)
+{
+  RosterServiceDesk *desk = item;
+
+  switch (column)
+    {
+    case 0: return roster_service_desk_get_project_key (desk);
+    case 1: return roster_service_desk_get_project_name (desk);
+    case 2: return roster_service_desk_get_id (desk);
+    default: return roster_service_desk_get_project_id (desk);
+    }
+}
+
 int
 rosterctl_cmd_projects (int    argc,
                         char **argv)
@@ -293,47 +366,7 @@ rosterctl_cmd_projects (int    argc,
   if (!(desks = roster_jsm_api_list_service_desks_sync (api, NULL, &error)))
     return rosterctl_error (error);
 
-  if (format == ROSTERCTL_FORMAT_JSON)
-    {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
-
-      json_builder_begin_array (builder);
-      for (guint i = 0; i < desks->len; i++)
-        {
-          RosterServiceDesk *desk = g_ptr_array_index (desks, i);
-
-          json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "key");
-          json_builder_add_string_value (builder, roster_service_desk_get_project_key (desk));
-          json_builder_set_member_name (builder, "name");
-          json_builder_add_string_value (builder, roster_service_desk_get_project_name (desk));
-          json_builder_set_member_name (builder, "service_desk_id");
-          json_builder_add_string_value (builder, roster_service_desk_get_id (desk));
-          json_builder_set_member_name (builder, "project_id");
-          json_builder_add_string_value (builder, roster_service_desk_get_project_id (desk));
-          json_builder_end_object (builder);
-        }
-      json_builder_end_array (builder);
-      root = json_builder_get_root (builder);
-      rosterctl_print_json (root);
-    }
-  else
-    {
-      const char *sep = format == ROSTERCTL_FORMAT_CSV ? "," : "\t";
-
-      g_print ("key%sname%sservice_desk_id%sproject_id\n", sep, sep, sep);
-      for (guint i = 0; i < desks->len; i++)
-        {
-          RosterServiceDesk *desk = g_ptr_array_index (desks, i);
-          g_autofree char *name = format == ROSTERCTL_FORMAT_CSV
-            ? roster_export_csv_escape (roster_service_desk_get_project_name (desk))
-            : g_strdup (roster_service_desk_get_project_name (desk));
-
-          g_print ("%s%s%s%s%s%s%s\n", roster_service_desk_get_project_key (desk), sep, name, sep,
-                   roster_service_desk_get_id (desk), sep, roster_service_desk_get_project_id (desk));
-        }
-    }
+  print_items (format, desks, desk_columns, 1 << 1, desk_cell);
   return ROSTERCTL_EXIT_OK;
 }
 
@@ -448,6 +481,23 @@ rosterctl_cmd_organizations (int    argc,
 
 /* spaces */
 
+static const char * const space_columns[] = { "key", "name", "id", "type", NULL };
+
+static const char *
+space_cell (gpointer item,
+            guint    column)
+{
+  RosterSpace *space = item;
+
+  switch (column)
+    {
+    case 0: return roster_space_get_key (space);
+    case 1: return roster_space_get_name (space);
+    case 2: return roster_space_get_id (space);
+    default: return roster_space_get_space_type (space);
+    }
+}
+
 int
 rosterctl_cmd_spaces (int    argc,
                       char **argv)
@@ -467,47 +517,6 @@ rosterctl_cmd_spaces (int    argc,
   if (!(spaces = roster_confluence_api_list_spaces_sync (api, NULL, &error)))
     return rosterctl_error (error);
 
-  if (format == ROSTERCTL_FORMAT_JSON)
-    {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
-
-      json_builder_begin_array (builder);
-      for (guint i = 0; i < spaces->len; i++)
-        {
-          RosterSpace *space = g_ptr_array_index (spaces, i);
-
-          json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "key");
-          json_builder_add_string_value (builder, roster_space_get_key (space));
-          json_builder_set_member_name (builder, "name");
-          json_builder_add_string_value (builder, roster_space_get_name (space));
-          json_builder_set_member_name (builder, "id");
-          json_builder_add_string_value (builder, roster_space_get_id (space));
-          json_builder_set_member_name (builder, "type");
-          json_builder_add_string_value (builder, roster_space_get_space_type (space));
-          json_builder_end_object (builder);
-        }
-      json_builder_end_array (builder);
-      root = json_builder_get_root (builder);
-      rosterctl_print_json (root);
-    }
-  else
-    {
-      const char *sep = format == ROSTERCTL_FORMAT_CSV ? "," : "\t";
-
-      g_print ("key%sname%sid%stype\n", sep, sep, sep);
-      for (guint i = 0; i < spaces->len; i++)
-        {
-          RosterSpace *space = g_ptr_array_index (spaces, i);
-          g_autofree char *name = format == ROSTERCTL_FORMAT_CSV
-            ? roster_export_csv_escape (roster_space_get_name (space)) : g_strdup (roster_space_get_name (space));
-          g_autofree char *key = format == ROSTERCTL_FORMAT_CSV
-            ? roster_export_csv_escape (roster_space_get_key (space)) : g_strdup (roster_space_get_key (space));
-
-          g_print ("%s%s%s%s%s%s%s\n", key, sep, name, sep, roster_space_get_id (space), sep,
-                   roster_space_get_space_type (space));
-        }
-    }
+  print_items (format, spaces, space_columns, 1 << 0 | 1 << 1, space_cell);
   return ROSTERCTL_EXIT_OK;
 }
