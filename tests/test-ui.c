@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "roster-bulk.h"
 #include "roster-application.h"
 #include "roster-dashboard-page.h"
 #include "roster-query.h"
@@ -583,6 +584,39 @@ static gboolean
 audit_verified (gpointer data)
 {
   return roster_audit_page_get_verified (data) >= 0;
+}
+
+typedef struct
+{
+  RosterStore *store;
+  guint        cap;
+} CapWait;
+
+static gboolean
+cap_stored (gpointer data)
+{
+  CapWait *w = data;
+
+  return roster_bulk_get_cap_sync (w->store) == w->cap;
+}
+
+/* The bulk cap set in Settings is what the engine plans with. */
+static void
+test_bulk_cap_setting (Fixture       *fx,
+                       gconstpointer  data)
+{
+  RosterSettingsPage *settings = roster_window_get_settings_page (fx->window);
+  RosterStore *store;
+  CapWait w;
+
+  fixture_open_demo (fx);
+  store = roster_context_get_store (roster_application_get_context (fx->app));
+  g_assert_cmpuint (roster_bulk_get_cap_sync (store), ==, ROSTER_BULK_DEFAULT_CAP);
+
+  gtk_spin_button_set_value (roster_settings_page_get_cap_spin (settings), 7);
+  w.store = store;
+  w.cap = 7;
+  g_assert_true (wait_until (cap_stored, &w));
 }
 
 static void
@@ -1253,6 +1287,8 @@ main (int   argc,
   g_test_add ("/roster/ui/protected", Fixture, NULL, fixture_setup, test_protected,
               fixture_teardown);
   g_test_add ("/roster/ui/audit-page", Fixture, NULL, fixture_setup, test_audit_page,
+              fixture_teardown);
+  g_test_add ("/roster/ui/bulk-cap-setting", Fixture, NULL, fixture_setup, test_bulk_cap_setting,
               fixture_teardown);
   g_test_add ("/roster/ui/org-details", Fixture, NULL, fixture_setup, test_org_details,
               fixture_teardown);

@@ -7,6 +7,7 @@
 
 #include "roster-access-groups.h"
 #include "roster-application.h"
+#include "roster-bulk.h"
 #include "roster-error.h"
 #include "roster-labels.h"
 #include "roster-org.h"
@@ -40,6 +41,7 @@ struct _RosterSettingsPage
   GtkSpinButton       *overdue_spin;
   GtkLabel            *threshold_error_label;
   GtkSpinButton       *interval_spin;
+  GtkSpinButton       *cap_spin;
   GtkSwitch           *notifications_switch;
   GtkButton           *forget_button;
   RosterProtectedGroup *protected_group;
@@ -680,6 +682,50 @@ details_retry_clicked_cb (RosterSettingsPage *self)
   load_details (self);
 }
 
+/* The bulk cap is an org setting in the store, read and written asynchronously;
+ * the engine refuses a larger plan without an explicit override. */
+static void
+cap_loaded_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(RosterSettingsPage) self = user_data;
+  g_autofree char *value = roster_store_get_setting_finish (ROSTER_STORE (object), result, NULL);
+  guint64 cap = ROSTER_BULK_DEFAULT_CAP;
+
+  if (value != NULL)
+    g_ascii_string_to_unsigned (value, 10, 1, 100000, &cap, NULL);
+  self->loading = TRUE;
+  gtk_spin_button_set_value (self->cap_spin, cap);
+  self->loading = FALSE;
+}
+
+static void
+load_cap (RosterSettingsPage *self)
+{
+  RosterStore *store = self->context ? roster_context_get_store (self->context) : NULL;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->cap_spin), store != NULL);
+  if (store == NULL)
+    return;
+  roster_store_get_setting_async (store, ROSTER_BULK_SETTING_CAP, NULL, cap_loaded_cb,
+                                  g_object_ref (self));
+}
+
+static void
+cap_changed_cb (RosterSettingsPage *self)
+{
+  RosterStore *store = self->context ? roster_context_get_store (self->context) : NULL;
+  g_autofree char *value = NULL;
+
+  if (self->loading || store == NULL)
+    return;
+
+  value = g_strdup_printf ("%d", gtk_spin_button_get_value_as_int (self->cap_spin));
+  roster_store_set_setting_async (store, ROSTER_BULK_SETTING_CAP, value, NULL, NULL, NULL);
+  roster_context_audit (self->context, "config-set", ROSTER_BULK_SETTING_CAP, "done", 0, NULL, value);
+}
+
 static void
 load_thresholds (RosterSettingsPage *self)
 {
@@ -761,6 +807,7 @@ roster_settings_page_class_init (RosterSettingsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RosterSettingsPage, overdue_spin);
   gtk_widget_class_bind_template_child (widget_class, RosterSettingsPage, threshold_error_label);
   gtk_widget_class_bind_template_child (widget_class, RosterSettingsPage, interval_spin);
+  gtk_widget_class_bind_template_child (widget_class, RosterSettingsPage, cap_spin);
   gtk_widget_class_bind_template_child (widget_class, RosterSettingsPage, notifications_switch);
   gtk_widget_class_bind_template_child (widget_class, RosterSettingsPage, forget_button);
   gtk_widget_class_bind_template_child (widget_class, RosterSettingsPage, protected_group);
@@ -772,6 +819,7 @@ roster_settings_page_class_init (RosterSettingsPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, delete_key_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, forget_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, thresholds_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, cap_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, details_retry_clicked_cb);
 
   g_type_ensure (ROSTER_TYPE_PROTECTED_GROUP);
@@ -838,6 +886,7 @@ roster_settings_page_set_context (RosterSettingsPage *self,
     }
   update_org (self);
   load_thresholds (self);
+  load_cap (self);
   roster_site_group_set_context (self->site_group, context, demo);
   roster_access_groups_set_context (self->access_groups, context);
 }
@@ -902,4 +951,12 @@ roster_settings_page_get_access_groups (RosterSettingsPage *self)
   g_return_val_if_fail (ROSTER_IS_SETTINGS_PAGE (self), NULL);
 
   return self->access_groups;
+}
+
+GtkSpinButton *
+roster_settings_page_get_cap_spin (RosterSettingsPage *self)
+{
+  g_return_val_if_fail (ROSTER_IS_SETTINGS_PAGE (self), NULL);
+
+  return self->cap_spin;
 }

@@ -35,4 +35,7 @@ RosterOrgDetails *roster_settings_page_get_org_details (RosterSettingsPage *self
 RosterSiteGroup    *roster_settings_page_get_site_group    (RosterSettingsPage *self);
 RosterAccessGroups *roster_settings_page_get_access_groups (RosterSettingsPage *self);
 
+/* The bulk-change cap control (tests set it). */
+GtkSpinButton *roster_settings_page_get_cap_spin (RosterSettingsPage *self);
+
 G_END_DECLS
