@@ -38,6 +38,23 @@ roster_test_context_sync_cb (GObject      *object,
   w->done = TRUE;
 }
 
+RosterContext *
+roster_test_open_context (const char *admin_url,
+                          const char *org_id,
+                          const char *api_key,
+                          guint       timeout_seconds)
+{
+  g_autoptr(RosterContext) context = roster_context_new (NULL);
+  RosterTestWaiter w = { 0 };
+
+  roster_context_open_async (context, admin_url, org_id, api_key, NULL,
+                             roster_test_context_open_cb, &w);
+  roster_test_wait_for (&w, timeout_seconds);
+  g_assert_no_error (w.error);
+  g_assert_true (w.ok);
+  return g_steal_pointer (&context);
+}
+
 gboolean
 roster_test_context_sync (RosterContext  *context,
                           guint           timeout_seconds,

@@ -28,6 +28,12 @@ void     roster_test_context_open_cb    (GObject             *object,
 void     roster_test_context_sync_cb    (GObject             *object,
                                          GAsyncResult        *result,
                                          gpointer             user_data);
+/* A new RosterContext opened on @admin_url for @org_id with @api_key
+ * (nullable: from the keyring); fails the test unless it opens. */
+RosterContext *roster_test_open_context (const char       *admin_url,
+                                         const char       *org_id,
+                                         const char       *api_key,
+                                         guint             timeout_seconds);
 /* Runs a sync of @context to completion. */
 gboolean roster_test_context_sync       (RosterContext       *context,
                                          guint                timeout_seconds,

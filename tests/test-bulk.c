@@ -32,25 +32,18 @@ fixture_setup (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autofree char *admin_url = NULL;
   g_auto(GStrv) admins = NULL;
-  RosterTestWaiter w = { 0 };
 
   f->sandbox = roster_sandbox_new (&options);
   g_assert_true (roster_sandbox_start (f->sandbox, 0, &error));
   g_assert_no_error (error);
 
   admin_url = roster_sandbox_dup_admin_url (f->sandbox);
-  f->context = roster_context_new (NULL);
-  roster_context_open_async (f->context, admin_url, roster_sandbox_get_org_id (f->sandbox),
-                             roster_sandbox_get_api_key (f->sandbox), NULL,
-                             roster_test_context_open_cb, &w);
-  roster_test_wait_for (&w, WAIT_SECONDS);
-  g_assert_no_error (w.error);
+  f->context = roster_test_open_context (admin_url, roster_sandbox_get_org_id (f->sandbox),
+                                        roster_sandbox_get_api_key (f->sandbox), WAIT_SECONDS);
   roster_admin_api_set_retry_policy (roster_context_get_admin_api (f->context), 4, 10, 200);
 
-  w = (RosterTestWaiter) { 0 };
-  roster_context_sync_async (f->context, NULL, roster_test_context_sync_cb, &w);
-  roster_test_wait_for (&w, WAIT_SECONDS);
-  g_assert_no_error (w.error);
+  g_assert_true (roster_test_context_sync (f->context, WAIT_SECONDS, &error));
+  g_assert_no_error (error);
 
   f->admins = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   admins = roster_sandbox_dup_account_ids (f->sandbox, "org-admin", 0);

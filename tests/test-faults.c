@@ -145,7 +145,6 @@ fixture_setup (Fixture       *f,
   RosterSandboxOptions options = { 0 };
   g_autoptr(GError) error = NULL;
   g_autofree char *admin_url = NULL;
-  RosterTestWaiter w = { 0 };
 
   options.n_users = N_USERS;
   options.seed = 11;
@@ -155,13 +154,8 @@ fixture_setup (Fixture       *f,
   g_assert_no_error (error);
 
   admin_url = roster_sandbox_dup_admin_url (f->sandbox);
-  f->context = roster_context_new (NULL);
-  roster_context_open_async (f->context, admin_url, roster_sandbox_get_org_id (f->sandbox),
-                             roster_sandbox_get_api_key (f->sandbox), NULL,
-                             roster_test_context_open_cb, &w);
-  roster_test_wait_for (&w, WAIT_SECONDS);
-  g_assert_no_error (w.error);
-  g_assert_true (w.ok);
+  f->context = roster_test_open_context (admin_url, roster_sandbox_get_org_id (f->sandbox),
+                                        roster_sandbox_get_api_key (f->sandbox), WAIT_SECONDS);
   /* Real policy shape (4 retries), tiny delays: a Retry-After or reset far in the
    * future is capped at the maximum delay. */
   roster_admin_api_set_retry_policy (roster_context_get_admin_api (f->context), 4, 5, 40);

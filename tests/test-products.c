@@ -13,6 +13,7 @@
 #include "roster-jsm.h"
 #include "roster-sandbox.h"
 #include "roster-site.h"
+#include "roster-test-utils.h"
 
 typedef struct
 {
@@ -774,17 +775,6 @@ test_export (Fixture       *f,
 
 /* Keyring */
 
-static gboolean
-have_keyring (void)
-{
-  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") != NULL)
-    return TRUE;
-  if (g_strcmp0 (g_getenv ("ROSTER_REQUIRE_KEYRING"), "1") == 0)
-    g_error ("ROSTER_REQUIRE_KEYRING=1 but there is no session bus");
-  g_test_skip ("no session bus; run under tools/test.sh for the keyring tests");
-  return FALSE;
-}
-
 static void
 test_token_keyring (Fixture       *f,
                     gconstpointer  data)
@@ -793,8 +783,11 @@ test_token_keyring (Fixture       *f,
   g_autoptr(RosterSite) again = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!have_keyring ())
-    return;
+  if (!roster_test_have_keyring ())
+    {
+      g_test_skip ("no session bus; run under tools/test.sh for the keyring tests");
+      return;
+    }
 
   credentials = roster_credentials_new ();
   g_assert_true (roster_site_save_token_sync (f->site, credentials, roster_sandbox_get_site_token (f->sandbox),

@@ -27,7 +27,6 @@ fixture_setup (Fixture       *f,
   RosterSandboxOptions options = { 0 };
   g_autoptr(GError) error = NULL;
   g_autofree char *admin_url = NULL;
-  RosterTestWaiter w = { 0 };
 
   options.n_users = GPOINTER_TO_UINT (data);
   options.seed = 7;
@@ -37,13 +36,8 @@ fixture_setup (Fixture       *f,
   g_assert_no_error (error);
 
   admin_url = roster_sandbox_dup_admin_url (f->sandbox);
-  f->context = roster_context_new (NULL);
-  roster_context_open_async (f->context, admin_url, roster_sandbox_get_org_id (f->sandbox),
-                             roster_sandbox_get_api_key (f->sandbox), NULL,
-                             roster_test_context_open_cb, &w);
-  roster_test_wait_for (&w, WAIT_SECONDS);
-  g_assert_no_error (w.error);
-  g_assert_true (w.ok);
+  f->context = roster_test_open_context (admin_url, roster_sandbox_get_org_id (f->sandbox),
+                                        roster_sandbox_get_api_key (f->sandbox), WAIT_SECONDS);
   roster_admin_api_set_retry_policy (roster_context_get_admin_api (f->context), 2, 10, 50);
 }
 
@@ -204,7 +198,6 @@ test_thresholds_persist (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autofree char *admin_url = roster_sandbox_dup_admin_url (f->sandbox);
   g_autoptr(RosterContext) again = NULL;
-  RosterTestWaiter w = { 0 };
 
   g_assert_false (roster_context_set_thresholds (f->context, &bad, &error));
   g_assert_error (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_ARGUMENT);
@@ -214,12 +207,8 @@ test_thresholds_persist (Fixture       *f,
   g_assert_no_error (error);
   g_clear_object (&f->context);
 
-  again = roster_context_new (NULL);
-  roster_context_open_async (again, admin_url, roster_sandbox_get_org_id (f->sandbox),
-                             roster_sandbox_get_api_key (f->sandbox), NULL,
-                             roster_test_context_open_cb, &w);
-  roster_test_wait_for (&w, WAIT_SECONDS);
-  g_assert_no_error (w.error);
+  again = roster_test_open_context (admin_url, roster_sandbox_get_org_id (f->sandbox),
+                                    roster_sandbox_get_api_key (f->sandbox), WAIT_SECONDS);
   roster_context_get_thresholds (again, &got);
   g_assert_cmpuint (got.warning_days, ==, 30);
   g_assert_cmpuint (got.overdue_days, ==, 45);
@@ -258,10 +247,8 @@ test_site_round_trip (Fixture       *f,
   RosterTestWaiter w = { 0 };
   gint64 deadline;
 
-  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL)
+  if (!roster_test_have_keyring ())
     {
-      if (g_strcmp0 (g_getenv ("ROSTER_REQUIRE_KEYRING"), "1") == 0)
-        g_error ("ROSTER_REQUIRE_KEYRING=1 but there is no session bus");
       g_test_skip ("no session bus for the keyring");
       return;
     }
@@ -285,13 +272,8 @@ test_site_round_trip (Fixture       *f,
   g_assert_nonnull (roster_context_get_site (f->context));
   g_clear_object (&f->context);
 
-  again = roster_context_new (NULL);
-  memset (&w, 0, sizeof w);
-  roster_context_open_async (again, admin_url, roster_sandbox_get_org_id (f->sandbox),
-                             roster_sandbox_get_api_key (f->sandbox), NULL,
-                             roster_test_context_open_cb, &w);
-  roster_test_wait_for (&w, WAIT_SECONDS);
-  g_assert_no_error (w.error);
+  again = roster_test_open_context (admin_url, roster_sandbox_get_org_id (f->sandbox),
+                                    roster_sandbox_get_api_key (f->sandbox), WAIT_SECONDS);
 
   deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
   while (roster_context_get_site (again) == NULL && g_get_monotonic_time () < deadline)
