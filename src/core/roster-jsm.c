@@ -1048,6 +1048,35 @@ typedef struct
   RosterJsmProject *project;
 } CellState;
 
+/* The item of row @index (NULL past the end). With a project column, column 0
+ * is the project key, returned in @out_project_key instead of an item, and
+ * @column is shifted to the item's own columns. */
+static gpointer
+cell_item (CellState  *state,
+           guint       index,
+           guint      *column,
+           char      **out_project_key)
+{
+  if (state->item == NULL || index != state->last_index)
+    {
+      state->item = cursor_item (&state->cursor, &state->project);
+      state->last_index = index;
+    }
+  if (state->item == NULL)
+    return NULL;
+
+  if (state->cursor.project_column)
+    {
+      if (*column == 0)
+        {
+          *out_project_key = g_strdup (state->project->desk->project_key);
+          return NULL;
+        }
+      (*column)--;
+    }
+  return state->item;
+}
+
 static char *
 customer_cell (guint    index,
                guint    column,
@@ -1055,21 +1084,10 @@ customer_cell (guint    index,
 {
   CellState *state = user_data;
   RosterCustomer *customer;
+  char *project_key = NULL;
 
-  if (state->item == NULL || index != state->last_index)
-    {
-      state->item = cursor_item (&state->cursor, &state->project);
-      state->last_index = index;
-    }
-  if ((customer = state->item) == NULL)
-    return NULL;
-
-  if (state->cursor.project_column)
-    {
-      if (column == 0)
-        return g_strdup (state->project->desk->project_key);
-      column--;
-    }
+  if ((customer = cell_item (state, index, &column, &project_key)) == NULL)
+    return project_key;
   switch (column)
     {
     case 0: return g_strdup (customer->account_id);
@@ -1090,21 +1108,10 @@ org_cell (guint    index,
 {
   CellState *state = user_data;
   RosterCustomerOrg *org;
+  char *project_key = NULL;
 
-  if (state->item == NULL || index != state->last_index)
-    {
-      state->item = cursor_item (&state->cursor, &state->project);
-      state->last_index = index;
-    }
-  if ((org = state->item) == NULL)
-    return NULL;
-
-  if (state->cursor.project_column)
-    {
-      if (column == 0)
-        return g_strdup (state->project->desk->project_key);
-      column--;
-    }
+  if ((org = cell_item (state, index, &column, &project_key)) == NULL)
+    return project_key;
   switch (column)
     {
     case 0: return g_strdup (org->id);
