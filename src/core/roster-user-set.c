@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "roster-error.h"
@@ -1104,6 +1105,20 @@ snapshot_invalid (GError     **error,
   return NULL;
 }
 
+#define SNAPSHOT_CHUNK (1024 * 1024)
+
+/* Drops the resident pages of the mapping from its start up to end. */
+static void
+release_pages (const char *start,
+               const char *end)
+{
+  gsize page = sysconf (_SC_PAGESIZE);
+  gsize len = (gsize) (end - start) / page * page;
+
+  if (len > 0)
+    madvise ((void *) start, len, MADV_DONTNEED);
+}
+
 static gboolean
 string_ok (guint32 offset,
            gsize   pool_len)
@@ -1162,9 +1177,18 @@ _roster_user_set_load_snapshot (const char  *path,
       header.payload_len != size - sizeof header)
     return snapshot_invalid (error, path, "truncated or inconsistent sizes");
 
+  /* The checks read every page of the file once. Those are clean copies of the
+   * page cache: give them back as the checks go (so the check never holds more than
+   * a chunk resident) and let rows fault in again as they are read. */
   payload = data + sizeof header;
   checksum_init (&sum);
-  checksum_update (&sum, payload, header.payload_len);
+  for (gsize done = 0; done < header.payload_len; done += SNAPSHOT_CHUNK)
+    {
+      gsize len = MIN (SNAPSHOT_CHUNK, header.payload_len - done);
+
+      checksum_update (&sum, payload + done, len);
+      release_pages (data, payload + done + len);
+    }
   if (checksum_finish (&sum) != header.checksum)
     return snapshot_invalid (error, path, "checksum mismatch");
 
@@ -1186,6 +1210,9 @@ _roster_user_set_load_snapshot (const char  *path,
   for (guint i = 0; i < header.n_records; i++)
     {
       const Record *r = &recs[i];
+
+      if (i % 16384 == 16383)
+        release_pages (data, (const char *) r);
 
       if (!string_ok (r->account_id, header.pool_len) || !string_ok (r->name, header.pool_len) ||
           !string_ok (r->search_key, header.pool_len) ||
@@ -1210,6 +1237,8 @@ _roster_user_set_load_snapshot (const char  *path,
       return snapshot_invalid (error, path, "bad group runs");
   if (strings[header.strings_len - 1] != '\0')
     return snapshot_invalid (error, path, "bad group names");
+
+  release_pages (data, data + size);
 
   set = roster_user_set_new ();
   g_clear_pointer (&set->records, g_array_unref);
