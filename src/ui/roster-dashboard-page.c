@@ -35,6 +35,7 @@ struct _RosterDashboardPage
   RosterContext  *context;          /* (owned) (nullable) */
   GSignalGroup   *context_signals;  /* (owned) */
   guint           tick_id;
+  guint           rebuild_id;
 };
 
 G_DEFINE_FINAL_TYPE (RosterDashboardPage, roster_dashboard_page, ADW_TYPE_BIN)
@@ -64,6 +65,8 @@ rebuild (RosterDashboardPage *self)
                                   _("180 days or more"), _("Never"), NULL };
 
   G_STATIC_ASSERT (G_N_ELEMENTS (bucket_labels) == ROSTER_STATS_N_BUCKETS + 1);
+
+  g_clear_handle_id (&self->rebuild_id, g_source_remove);
 
   if (self->context != NULL)
     roster_context_get_thresholds (self->context, &thresholds);
@@ -130,6 +133,33 @@ rebuild (RosterDashboardPage *self)
 }
 
 static gboolean
+rebuild_idle_cb (gpointer user_data)
+{
+  RosterDashboardPage *self = user_data;
+
+  self->rebuild_id = 0;
+  rebuild (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* A new set of users is counted when the main loop has nothing else to do (after the
+ * first frame at launch, which usually shows another page), or as soon as the page
+ * is shown or its cards are read, whichever comes first. */
+static void
+queue_rebuild (RosterDashboardPage *self)
+{
+  if (self->rebuild_id == 0)
+    self->rebuild_id = g_idle_add_full (G_PRIORITY_LOW, rebuild_idle_cb, self, NULL);
+}
+
+static void
+flush_rebuild (RosterDashboardPage *self)
+{
+  if (self->rebuild_id != 0)
+    rebuild (self);
+}
+
+static gboolean
 tick_cb (gpointer user_data)
 {
   roster_dashboard_page_update_refreshed (user_data);
@@ -142,6 +172,7 @@ roster_dashboard_page_dispose (GObject *object)
   RosterDashboardPage *self = ROSTER_DASHBOARD_PAGE (object);
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
+  g_clear_handle_id (&self->rebuild_id, g_source_remove);
   if (self->context_signals != NULL)
     g_signal_group_set_target (self->context_signals, NULL);
   g_clear_object (&self->context_signals);
@@ -187,7 +218,8 @@ roster_dashboard_page_init (RosterDashboardPage *self)
 
   self->context_signals = g_signal_group_new (ROSTER_TYPE_CONTEXT);
   g_signal_group_connect_object (self->context_signals, "notify::users",
-                                 G_CALLBACK (rebuild), self, G_CONNECT_SWAPPED);
+                                 G_CALLBACK (queue_rebuild), self, G_CONNECT_SWAPPED);
+  g_signal_connect (self, "map", G_CALLBACK (flush_rebuild), NULL);
   g_signal_group_connect_object (self->context_signals, "thresholds-changed",
                                  G_CALLBACK (rebuild), self, G_CONNECT_SWAPPED);
   self->tick_id = g_timeout_add_seconds (30, tick_cb, self);
@@ -202,7 +234,9 @@ roster_dashboard_page_set_context (RosterDashboardPage *self,
 
   if (g_set_object (&self->context, context))
     g_signal_group_set_target (self->context_signals, context);
-  rebuild (self);
+  queue_rebuild (self);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    flush_rebuild (self);
 }
 
 void
@@ -255,6 +289,7 @@ roster_dashboard_page_get_card (RosterDashboardPage *self,
 {
   g_return_val_if_fail (ROSTER_IS_DASHBOARD_PAGE (self), NULL);
 
+  flush_rebuild (self);
   if (g_str_equal (name, "total")) return self->total_card;
   if (g_str_equal (name, "active")) return self->active_card;
   if (g_str_equal (name, "suspended")) return self->suspended_card;
