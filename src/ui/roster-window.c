@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <malloc.h>
 #include <stdlib.h>
 
 #include "roster-audit-page.h"
@@ -57,11 +58,14 @@ struct _RosterWindow
   GSignalGroup         *context_signals;  /* (owned) */
   GCancellable         *sync_cancellable; /* (owned) (nullable) */
   RosterProtectedModel *protected_model;  /* (owned) shared by the pages */
-  RosterUserSet        *users_before;     /* (owned) (nullable) the set before a refresh */
+  /* Account ids that were overdue when a refresh started (interned in overdue_chunk):
+   * a set of ids, not the whole previous user set, so that a refresh never holds two
+   * sets of 100,000 users at once. */
+  GHashTable           *overdue_before;   /* (owned) (nullable) */
+  GStringChunk         *overdue_chunk;    /* (owned) (nullable) */
   RosterBulkDialog     *bulk_dialog;      /* (nullable) weak: the open bulk window */
   GCancellable         *bulk_cancellable; /* (owned) (nullable) loading an undo or resume */
   AdwToast             *undo_toast;       /* (nullable) weak */
-  gint64                users_before_at;  /* the clock it was classified with */
 
   guint                 auto_refresh_id;
   guint                 narrow_idle_id;
@@ -101,27 +105,73 @@ set_mode (RosterWindow *self,
 }
 
 static void
+clear_overdue_before (RosterWindow *self)
+{
+  g_clear_pointer (&self->overdue_before, g_hash_table_unref);
+  g_clear_pointer (&self->overdue_chunk, g_string_chunk_free);
+}
+
+/* Remembers who is overdue now, before a refresh replaces the users. */
+static void
+remember_overdue (RosterWindow *self)
+{
+  RosterUserSet *users = roster_context_get_users (self->context);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  RosterThresholds thresholds;
+  guint n;
+
+  clear_overdue_before (self);
+  if (users == NULL)
+    return;
+
+  roster_context_get_thresholds (self->context, &thresholds);
+  n = roster_user_set_get_n_users (users);
+  self->overdue_before = g_hash_table_new (g_str_hash, g_str_equal);
+  self->overdue_chunk = g_string_chunk_new (4096);
+  for (guint i = 0; i < n; i++)
+    if (roster_inactivity_classify (&thresholds, roster_user_set_get_last_active (users, i), now) ==
+          ROSTER_INACTIVITY_OVERDUE)
+      g_hash_table_add (self->overdue_before,
+                        g_string_chunk_insert (self->overdue_chunk,
+                                               roster_user_set_get_account_id (users, i)));
+}
+
+static void
 notify_newly_overdue (RosterWindow *self)
 {
-  g_autoptr(RosterUserSet) before = g_steal_pointer (&self->users_before);
+  g_autoptr(GHashTable) before = g_steal_pointer (&self->overdue_before);
   g_autoptr(GPtrArray) ids = NULL;
   g_autoptr(GNotification) notification = NULL;
   g_autofree guint *rows = NULL;
   g_autofree char *title = NULL;
   RosterThresholds thresholds;
   RosterUserSet *users;
-  guint n;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  guint n = 0, n_users;
 
   if (before == NULL || self->context == NULL)
-    return;
+    {
+      clear_overdue_before (self);
+      return;
+    }
   users = roster_context_get_users (self->context);
   if (users == NULL)
-    return;
+    {
+      clear_overdue_before (self);
+      return;
+    }
 
+  /* Overdue now and not overdue (or not there) before the refresh. */
   roster_context_get_thresholds (self->context, &thresholds);
-  rows = g_new (guint, MAX (roster_user_set_get_n_users (users), 1));
-  n = roster_stats_newly_overdue (users, g_get_real_time () / G_USEC_PER_SEC,
-                                  before, self->users_before_at, &thresholds, rows);
+  n_users = roster_user_set_get_n_users (users);
+  rows = g_new (guint, MAX (n_users, 1));
+  for (guint i = 0; i < n_users; i++)
+    if (roster_inactivity_classify (&thresholds, roster_user_set_get_last_active (users, i), now) ==
+          ROSTER_INACTIVITY_OVERDUE &&
+        !g_hash_table_contains (before, roster_user_set_get_account_id (users, i)))
+      rows[n++] = i;
+  g_clear_pointer (&before, g_hash_table_unref);
+  clear_overdue_before (self);
 
   if (n == 0 ||
       !roster_settings_get_notifications (roster_application_get_settings (self->application)))
@@ -173,7 +223,7 @@ sync_cb (GObject      *object,
 
   if (!ok)
     {
-      g_clear_pointer (&self->users_before, roster_user_set_unref);
+      clear_overdue_before (self);
       roster_window_show_error (self, error);
       return;
     }
@@ -219,12 +269,7 @@ roster_window_refresh (RosterWindow *self)
     return;
 
   self->sync_cancellable = g_cancellable_new ();
-  g_clear_pointer (&self->users_before, roster_user_set_unref);
-  if (roster_context_get_users (self->context) != NULL)
-    {
-      self->users_before = roster_user_set_ref (roster_context_get_users (self->context));
-      self->users_before_at = g_get_real_time () / G_USEC_PER_SEC;
-    }
+  remember_overdue (self);
 
   gtk_label_set_label (self->progress_label, _("Refreshing…"));
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
@@ -340,6 +385,41 @@ set_context (RosterWindow  *self,
     }
 }
 
+/* ROSTER_BENCH=1: what the resident memory is made of when the list is shown:
+ * anonymous (heap, stacks) vs file-backed (libraries, fonts, the mapped user-set
+ * snapshot) pages, from /proc/self/smaps_rollup, and the heap in use (mallinfo2). */
+static void
+bench_print_memory (void)
+{
+  static const char * const keys[] = { "Rss:", "Anonymous:", "Pss_File:", "Pss_Anon:" };
+  g_autofree char *rollup = NULL;
+  g_autofree char *smaps = NULL;
+  g_autoptr(GString) line = g_string_new ("roster-bench: memory");
+  struct mallinfo2 info = mallinfo2 ();
+
+  if (g_file_get_contents ("/proc/self/smaps_rollup", &rollup, NULL, NULL))
+    for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+      {
+        const char *at = strstr (rollup, keys[i]);
+        g_autofree char *name = g_ascii_strdown (keys[i], strlen (keys[i]) - 1);
+
+        if (at != NULL)
+          g_string_append_printf (line, " %s_kb=%ld", name, strtol (at + strlen (keys[i]), NULL, 10));
+      }
+  g_string_append_printf (line, " heap_in_use_kb=%zu heap_arena_kb=%zu heap_mmap_kb=%zu",
+                          info.uordblks / 1024, info.arena / 1024, info.hblkhd / 1024);
+
+  /* The resident part of the mapped user-set snapshot (<org-id>.users). */
+  if (g_file_get_contents ("/proc/self/smaps", &smaps, NULL, NULL))
+    {
+      const char *at = strstr (smaps, ".users\n");
+
+      if (at != NULL && (at = strstr (at, "\nRss:")) != NULL)
+        g_string_append_printf (line, " snapshot_rss_kb=%ld", strtol (at + 5, NULL, 10));
+    }
+  g_print ("%s\n", line->str);
+}
+
 /* ROSTER_BENCH=1: print when the first frame showing rows of the list has been
  * drawn (CLOCK_MONOTONIC µs, comparable with the launching process), then quit. */
 static void
@@ -360,6 +440,7 @@ bench_after_paint_cb (GdkFrameClock *clock,
   g_print ("roster-bench: first-frame-with-rows monotonic_us=%" G_GINT64_FORMAT " rows=%u vmhwm_kb=%ld\n",
            g_get_monotonic_time (), g_list_model_get_n_items (model),
            hwm ? strtol (hwm + 6, NULL, 10) : -1L);
+  bench_print_memory ();
   g_application_quit (G_APPLICATION (self->application));
 }
 
@@ -786,7 +867,7 @@ roster_window_dispose (GObject *object)
   g_clear_object (&self->sync_cancellable);
   g_clear_handle_id (&self->auto_refresh_id, g_source_remove);
   g_clear_handle_id (&self->narrow_idle_id, g_source_remove);
-  g_clear_pointer (&self->users_before, roster_user_set_unref);
+  clear_overdue_before (self);
   if (self->bulk_cancellable != NULL)
     g_cancellable_cancel (self->bulk_cancellable);
   g_clear_object (&self->bulk_cancellable);
