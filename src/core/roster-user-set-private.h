@@ -16,7 +16,7 @@
 
 G_BEGIN_DECLS
 
-#define ROSTER_USER_SET_SNAPSHOT_FORMAT 1
+#define ROSTER_USER_SET_SNAPSHOT_FORMAT 2
 
 gboolean       _roster_user_set_write_snapshot (RosterUserSet  *self,
                                                 const char     *path,

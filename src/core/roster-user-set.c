@@ -1,6 +1,6 @@
 /* roster-user-set.c
  *
- * Layout (about 48 bytes a row plus the strings):
+ * Layout (36 bytes a row plus the strings):
  * - one growing string pool; records hold 32-bit offsets into it, so there is one
  *   allocation for all strings instead of four per user;
  * - fixed-size records in one array;
@@ -40,8 +40,17 @@ typedef struct
   guint8  account_type;
   guint8  claim;
   guint8  flags;
-  gint64  last_active[ROSTER_N_PRODUCTS];
+  /* Unix seconds (until 2106), 0 = access but never active, NO_ACCESS = no access. */
+  guint32 last_active[ROSTER_N_PRODUCTS];
 } Record;
+
+#define NO_ACCESS G_MAXUINT32
+
+static inline gint64
+last_active_get (guint32 value)
+{
+  return value == NO_ACCESS ? -1 : (gint64) value;
+}
 
 struct _RosterUserSet
 {
@@ -67,7 +76,10 @@ struct _RosterUserSet
   GPtrArray       *group_names;   /* (owned) interned names, owned strings */
   GPtrArray       *group_ids;     /* (owned) parallel to group_names, (nullable) bare ids */
   GHashTable      *group_index;   /* (owned) name (borrowed from group_names) → index + 1 */
-  GPtrArray       *group_ptrs;    /* runs of interned name pointers, each ended by NULL */
+  GPtrArray       *group_ptrs;    /* runs of interned name pointers, each ended by NULL;
+                                   * made from group_runs on first use for a mapped set */
+  gsize            group_ptrs_ready;
+  guint            n_runs;
 
   char            *resource_ids[ROSTER_N_PRODUCTS];
 
@@ -208,6 +220,25 @@ get_record (RosterUserSet *self,
   return &self->recs[i];
 }
 
+/* Runs of group-name pointers; for a mapped set they are made from the runs of group
+ * indexes on first use, once, whichever thread asks first. */
+static GPtrArray *
+get_group_ptrs (RosterUserSet *self)
+{
+  if (g_once_init_enter (&self->group_ptrs_ready))
+    {
+      g_ptr_array_set_size (self->group_ptrs, self->n_runs);
+      for (guint i = 0; i < self->n_runs; i++)
+        self->group_ptrs->pdata[i] = self->group_runs[i] == 0
+                                       ? NULL
+                                       : g_ptr_array_index (self->group_names,
+                                                            self->group_runs[i] - 1);
+      g_once_init_leave (&self->group_ptrs_ready, 1);
+    }
+
+  return self->group_ptrs;
+}
+
 /* Refcounting */
 
 RosterUserSet *
@@ -223,6 +254,7 @@ roster_user_set_new (void)
   self->group_ptrs = g_ptr_array_new ();
   /* Entry 0 is the empty run shared by every user without groups. */
   g_ptr_array_add (self->group_ptrs, NULL);
+  self->group_ptrs_ready = 1;
 
   return self;
 }
@@ -301,7 +333,8 @@ append_internal (RosterUserSet       *self,
   record.claim = (guint8) row->claim;
   record.flags = (row->org_admin ? FLAG_ORG_ADMIN : 0) | (row->billable ? FLAG_BILLABLE : 0);
   for (guint p = 0; p < ROSTER_N_PRODUCTS; p++)
-    record.last_active[p] = row->last_active[p] < 0 ? -1 : row->last_active[p];
+    record.last_active[p] = row->last_active[p] < 0 ? NO_ACCESS
+                                                    : (guint32) MIN (row->last_active[p], NO_ACCESS - 1);
 
   if (group_refs != NULL)
     n_groups = group_refs->len;
@@ -672,7 +705,7 @@ roster_user_set_get_products (RosterUserSet *self,
 
   record = get_record (self, i);
   for (guint p = 0; p < ROSTER_N_PRODUCTS; p++)
-    if (record->last_active[p] >= 0)
+    if (record->last_active[p] != NO_ACCESS)
       mask |= 1u << p;
 
   return mask;
@@ -686,7 +719,7 @@ roster_user_set_get_product_last_active (RosterUserSet *self,
   CHECK_ROW (self, i, -1);
   g_return_val_if_fail (product < ROSTER_N_PRODUCTS, -1);
 
-  return get_record (self, i)->last_active[product];
+  return last_active_get (get_record (self, i)->last_active[product]);
 }
 
 gint64
@@ -700,7 +733,7 @@ roster_user_set_get_last_active (RosterUserSet *self,
 
   record = get_record (self, i);
   for (guint p = 0; p < ROSTER_N_PRODUCTS; p++)
-    newest = MAX (newest, record->last_active[p]);
+    newest = MAX (newest, last_active_get (record->last_active[p]));
 
   return newest;
 }
@@ -710,7 +743,7 @@ roster_user_set_get_group_names (RosterUserSet *self,
                                  guint          i)
 {
   CHECK_ROW (self, i, NULL);
-  return (const char * const *) &self->group_ptrs->pdata[get_record (self, i)->groups];
+  return (const char * const *) &get_group_ptrs (self)->pdata[get_record (self, i)->groups];
 }
 
 guint
@@ -775,7 +808,7 @@ roster_user_set_dup_user (RosterUserSet *self,
                           (RosterClaim) record->claim);
 
   for (guint p = 0; p < ROSTER_N_PRODUCTS; p++)
-    if (record->last_active[p] >= 0)
+    if (record->last_active[p] != NO_ACCESS)
       roster_user_add_product (user, roster_product_to_string (p), self->resource_ids[p],
                                record->last_active[p]);
 
@@ -805,7 +838,7 @@ roster_user_set_get_memory_size (RosterUserSet *self)
   size = sizeof *self;
   size += MAX (self->pool_alloc, self->pool_len);
   size += (gsize) self->n_records * sizeof (Record);
-  size += (gsize) self->group_ptrs->len * sizeof (gpointer);
+  size += (gsize) MAX (self->group_ptrs->len, self->n_runs) * sizeof (gpointer);
   size += (gsize) (self->table_mask + 1) * sizeof (guint32);
   for (guint g = 0; g < self->group_names->len; g++)
     size += strlen (g_ptr_array_index (self->group_names, g)) + 1 + 3 * sizeof (gpointer);
@@ -997,7 +1030,7 @@ _roster_user_set_write_snapshot (RosterUserSet  *self,
   g_return_val_if_fail (path != NULL, FALSE);
 
   /* Group runs as group index + 1 (0 ends a run) instead of pointers. */
-  n_runs = self->group_ptrs->len;
+  n_runs = get_group_ptrs (self)->len;
   runs = g_new (guint32, MAX (n_runs, 1));
   for (guint i = 0; i < n_runs; i++)
     {
@@ -1280,12 +1313,10 @@ _roster_user_set_load_snapshot (const char  *path,
       p += strlen (p) + 1;
     }
 
-  /* get_group_names() hands out runs of pointers: one pass turns the indexes into
-   * the interned names (about 1 ms for 100,000 users). */
-  g_ptr_array_set_size (set->group_ptrs, header.n_runs);
-  for (guint i = 0; i < header.n_runs; i++)
-    set->group_ptrs->pdata[i] = runs[i] == 0 ? NULL
-                                             : g_ptr_array_index (set->group_names, runs[i] - 1);
+  /* get_group_names() hands out runs of pointers, made from the runs of indexes when
+   * first asked for (3 MB for 100,000 users that the list and its search never need). */
+  set->n_runs = header.n_runs;
+  set->group_ptrs_ready = 0;
 
   set->mapped = g_steal_pointer (&mapped);
   set->frozen = TRUE;
