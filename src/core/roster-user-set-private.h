@@ -29,6 +29,12 @@ RosterUserSet *_roster_user_set_load_snapshot  (const char     *path,
                                                 guint64         generation,
                                                 guint32         schema_version,
                                                 GError        **error);
+/* The checksum a snapshot's header holds for its payload (the bytes after the
+ * 80-byte header): lets the fuzz target reach the checks behind it. */
+#define ROSTER_USER_SET_SNAPSHOT_HEADER_SIZE     80
+#define ROSTER_USER_SET_SNAPSHOT_CHECKSUM_OFFSET 72
+guint64        _roster_user_set_snapshot_checksum (const void *payload,
+                                                   gsize       len);
 /* TRUE when the set reads from a mapped snapshot (diagnostics, tests). */
 gboolean       _roster_user_set_is_mapped      (RosterUserSet  *self);
 
