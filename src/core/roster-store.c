@@ -9,7 +9,11 @@
  * --------------------------------
  * meta (key TEXT PK, value TEXT)                                  WITHOUT ROWID
  *   Non-secret facts: org_id, org_name, directory_id, admin_url; sync_synced_at,
- *   sync_n_users, sync_n_pages; audit_head_id, audit_head_hash (audit chain head).
+ *   sync_n_users, sync_n_pages; audit_head_id, audit_head_hash (audit chain head);
+ *   users_generation, bumped in the transaction of every write to the three cache
+ *   tables below. After a load from SQLite the frozen set is written next to the file
+ *   as <org-id>.users for that generation (roster-user-set-private.h); a load whose
+ *   generation matches maps that file instead of scanning and sorting the tables.
  * users (account_id TEXT PK, name, email NULL, nickname, account_type, status,
  *        account_status, membership_status, claim, management_source,
  *        added_to_org INT, is_org_admin INT, billable INT, last_active INT,
