@@ -1282,6 +1282,24 @@ pace_allows (RosterBulkJob *self)
   return FALSE;
 }
 
+/* The write endpoints answer 204 with no body, or a small JSON object. */
+static gboolean
+write_answer_is_api (RosterHttpResponse *response)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  gsize length;
+  const char *data = g_bytes_get_data (response->body, &length);
+
+  if (length == 0)
+    return TRUE;
+  if (length > 64 * 1024)
+    return FALSE;
+
+  parser = json_parser_new_immutable ();
+  return json_parser_load_from_data (parser, data, (gssize) length, NULL) &&
+         json_parser_get_root (parser) != NULL;
+}
+
 static void
 request_cb (GObject      *object,
             GAsyncResult *result,
@@ -1295,7 +1313,16 @@ request_cb (GObject      *object,
 
   response = roster_http_request_finish (ROSTER_HTTP (object), result, &error);
   self->in_flight--;
-  if (response != NULL)
+  if (response != NULL && !write_answer_is_api (response))
+    {
+      /* A 2xx that is not the API's answer (an HTML login or proxy page,
+       * garbage) proves nothing: the write may or may not have happened. */
+      note_rate_limit (self, response);
+      finish_target (self, t, ROSTER_BULK_TARGET_FAILED, response->status,
+                     "The answer to the change is not the API's (not JSON)", "failed");
+      t->answer_lost = TRUE;
+    }
+  else if (response != NULL)
     {
       note_rate_limit (self, response);
       finish_target (self, t, ROSTER_BULK_TARGET_DONE, response->status, NULL, "done");
@@ -1305,8 +1332,10 @@ request_cb (GObject      *object,
       guint status = roster_http_error_get_status (error);
 
       finish_target (self, t, ROSTER_BULK_TARGET_FAILED, status, error->message, "failed");
-      /* The write may have been applied before the connection was lost. */
-      t->answer_lost = status == 0;
+      /* The write may have been applied before the connection was lost, or
+       * answered by something that is not the API. */
+      t->answer_lost = status == 0 ||
+                       g_error_matches (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE);
     }
   adapt_window (self);
   pump (self);
