@@ -1,10 +1,12 @@
 /* test-secrets.c — secrets never leak, and the transport refuses what is unsafe.
  *
  * The canary: rosterctl logs in with the sandbox's key (on stdin), syncs, lists,
- * exports users and the audit trail, and fails on purpose (a wrong key → 401, an
- * unreachable URL), all with G_MESSAGES_DEBUG=all. Then every file under the
- * data, config and cache dirs and every byte of captured output is searched for
- * the key and the wrong key: neither may appear.
+ * exports users and the audit trail, connects the product site with its token
+ * (on stdin) and uses it, runs a bulk suspend, and fails on purpose (a wrong key
+ * → 401, an unreachable URL), all with G_MESSAGES_DEBUG=all. Then every file
+ * under the data, config and cache dirs and every byte of captured output is
+ * searched for the key, the wrong key, the site token and the Basic-auth base64
+ * of email:token (and the key's base64): none may appear.
  */
 #include "config.h"
 
@@ -143,8 +145,14 @@ test_canary (Fixture       *f,
   g_autofree char *csv = NULL, *json = NULL, *audit = NULL;
   g_autofree char *bad_url = g_strdup ("ROSTER_ADMIN_API_URL=http://127.0.0.1:1/admin");
   const char *env_bad_url[] = { bad_url, NULL };
-  const char *needles[] = { key, WRONG_KEY, NULL, NULL };
+  const char *needles[] = { key, WRONG_KEY, NULL, NULL, NULL, NULL };
   g_autofree char *key_b64 = g_base64_encode ((const guchar *) key, strlen (key));
+  const char *token = roster_sandbox_get_site_token (f->sandbox);
+  g_autofree char *stdin_token = g_strdup_printf ("%s\n", token);
+  g_autofree char *basic = g_strdup_printf ("%s:%s", roster_sandbox_get_site_email (f->sandbox), token);
+  g_autofree char *basic_b64 = g_base64_encode ((const guchar *) basic, strlen (basic));
+  g_autofree char *projects = NULL, *results = NULL;
+  g_auto(GStrv) active = roster_sandbox_dup_account_ids (f->sandbox, "no-jira", 2);
   guint n_files;
 
   if (!roster_test_have_keyring ())
@@ -153,6 +161,10 @@ test_canary (Fixture       *f,
       return;
     }
   needles[2] = key_b64;
+  needles[3] = token;
+  needles[4] = basic_b64;
+  g_assert_nonnull (active[0]);
+  g_assert_nonnull (active[1]);
 
   /* A wrong key is refused (401) and not stored. */
   g_assert_cmpint (run (f, NULL, WRONG_KEY "\n", NULL, "login", NULL), !=, 0);
@@ -162,14 +174,26 @@ test_canary (Fixture       *f,
   g_assert_cmpint (run (f, NULL, NULL, &csv, "users", "--format", "csv", NULL), ==, 0);
   g_assert_cmpint (run (f, NULL, NULL, &json, "users", "--format", "json", NULL), ==, 0);
   g_assert_cmpint (run (f, NULL, NULL, &audit, "audit", "--format", "json", NULL), ==, 0);
+  /* The product site: token on stdin, then a call that uses it (Basic auth). */
+  g_assert_cmpint (run (f, NULL, stdin_token, NULL, "site", "login",
+                        "--url", roster_sandbox_get_url (f->sandbox),
+                        "--email", roster_sandbox_get_site_email (f->sandbox), NULL), ==, 0);
+  g_assert_cmpint (run (f, NULL, NULL, &projects, "projects", "--format", "json", NULL), ==, 0);
+  /* A bulk action, its journal and its results. */
+  g_assert_cmpint (run (f, NULL, NULL, &results, "suspend", "--yes", "--format", "json",
+                        active[0], active[1], NULL), ==, 0);
+  g_assert_cmpint (run (f, NULL, NULL, NULL, "jobs", "list", NULL), ==, 0);
   g_assert_cmpint (run (f, NULL, NULL, NULL, "audit", "verify", NULL), ==, 0);
   /* Forced errors: an unreachable server, and a secret on the command line. */
   g_assert_cmpint (run (f, env_bad_url, NULL, NULL, "sync", NULL), !=, 0);
   g_assert_cmpint (run (f, NULL, NULL, NULL, "login", "--api-key", key, NULL), !=, 0);
+  g_assert_cmpint (run (f, NULL, NULL, NULL, "site", "logout", NULL), ==, 0);
   g_assert_cmpint (run (f, NULL, NULL, NULL, "logout", NULL), ==, 0);
 
   g_assert_nonnull (strstr (csv, "\n"));
   g_assert_nonnull (strstr (audit, "["));
+  g_assert_nonnull (strstr (projects, "["));
+  g_assert_nonnull (strstr (results, active[0]));
 
   /* The captured output of every run, exports included… */
   for (guint i = 0; needles[i] != NULL; i++)
