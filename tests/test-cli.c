@@ -251,6 +251,14 @@ test_users_filters (Fixture       *f,
   g_assert_true (g_str_has_prefix (r.out, "NAME"));
   roster_test_run_clear (&r);
 
+  /* A name a spreadsheet would run as a formula is neutralised in the CSV. */
+  run (f, env, NULL, &r, "users", "--query", "type:app", "--format", "csv", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "'=SUM(1+1) Importer"));
+  g_assert_null (strstr (r.out, ",=SUM"));
+  g_assert_null (strstr (r.out, "\n=SUM"));
+  roster_test_run_clear (&r);
+
   run (f, env, NULL, &r, "users", "--query", "status:frozen", NULL);
   g_assert_cmpint (r.status, ==, 2);
   g_assert_nonnull (strstr (r.err, "frozen"));
