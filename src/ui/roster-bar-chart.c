@@ -103,7 +103,8 @@ roster_bar_chart_snapshot (GtkWidget   *widget,
 
   get_colors (self, &fg, &color_a, &color_b);
   track = fg;
-  track.alpha *= 0.08f;
+  /* The empty part of each bar must stay visible with the high-contrast style. */
+  track.alpha *= adw_style_manager_get_high_contrast (adw_style_manager_get_default ()) ? 0.3f : 0.08f;
   dim = fg;
   dim.alpha *= 0.7f;
 

@@ -118,8 +118,14 @@ rebuild (RosterDashboardPage *self)
       gtk_widget_add_css_class (pill, overdue ? "level-overdue" : "level-warning");
       gtk_widget_set_valign (pill, GTK_ALIGN_CENTER);
       adw_action_row_add_suffix (ADW_ACTION_ROW (action_row), pill);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (action_row),
-                                 gtk_image_new_from_icon_name ("go-next-symbolic"));
+      {
+        GtkWidget *arrow = gtk_image_new_from_icon_name ("go-next-symbolic");
+
+        /* Decorative: the row itself is announced and activated. */
+        gtk_accessible_update_state (GTK_ACCESSIBLE (arrow), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE,
+                                     -1);
+        adw_action_row_add_suffix (ADW_ACTION_ROW (action_row), arrow);
+      }
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (action_row), TRUE);
       g_object_set_data_full (G_OBJECT (action_row), "account-id",
                               g_strdup (roster_user_set_get_account_id (set, row)), g_free);
