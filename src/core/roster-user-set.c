@@ -507,6 +507,40 @@ table_insert (RosterUserSet *self,
   return TRUE;
 }
 
+/* Lays the strings out in row order: first each row's account id, name and email,
+ * then all the search keys. The first screen of the list then reads a few pages of
+ * the pool instead of one page per row scattered over all of it (with a mapped
+ * snapshot, each of those faults brings in its neighbours too), and building the
+ * search index reads only the keys' part. Also drops the growth slack and the
+ * strings of rows dropped as repeats. */
+static void
+repack_pool (RosterUserSet *self)
+{
+  g_autofree char *old = g_steal_pointer (&self->pool_buf);
+  gsize old_len = self->pool_len;
+
+  self->pool_buf = g_malloc (MAX (old_len, 1));
+  self->pool_alloc = MAX (old_len, 1);
+  self->pool_len = 0;
+  self->pool = self->pool_buf;
+
+  for (guint i = 0; i < self->records->len; i++)
+    {
+      Record *record = &g_array_index (self->records, Record, i);
+
+      record->account_id = pool_add (self, old + record->account_id);
+      record->name = pool_add (self, old + record->name);
+      if (record->email != NO_STRING)
+        record->email = pool_add (self, old + record->email);
+    }
+  for (guint i = 0; i < self->records->len; i++)
+    {
+      Record *record = &g_array_index (self->records, Record, i);
+
+      record->search_key = pool_add (self, old + record->search_key);
+    }
+}
+
 void
 roster_user_set_freeze (RosterUserSet *self)
 {
@@ -572,10 +606,7 @@ roster_user_set_freeze (RosterUserSet *self)
     g_array_set_size (self->records, out);
   }
 
-  /* Give back the growth slack. */
-  self->pool_buf = g_realloc (self->pool_buf, MAX (self->pool_len, 1));
-  self->pool_alloc = MAX (self->pool_len, 1);
-  self->pool = self->pool_buf;
+  repack_pool (self);
   self->records = g_array_set_size (self->records, self->records->len);
   self->recs = (const Record *) (gpointer) self->records->data;
   self->n_records = self->records->len;
