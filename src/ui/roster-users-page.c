@@ -80,6 +80,7 @@ struct _RosterUsersPage
   RosterUserSet       *set;             /* (nullable) */
   RosterSearchIndex   *index;           /* (nullable) */
   GCancellable        *index_cancellable;
+  guint                index_idle_id;
   RosterUserListModel *model;
   GHashTable          *selected;        /* account id → NULL */
   guint               *order;           /* (nullable) every row in sort order */
@@ -891,17 +892,33 @@ build_index_cb (GObject      *object,
   self->index = index;
 }
 
+static gboolean
+start_index_build (gpointer data)
+{
+  RosterUsersPage *self = data;
+  g_autoptr(GTask) task = NULL;
+
+  self->index_idle_id = 0;
+  self->index_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->index_cancellable, build_index_cb, NULL);
+  g_task_set_source_tag (task, start_index_build);
+  g_task_set_task_data (task, roster_user_set_ref (self->set), (GDestroyNotify) roster_user_set_unref);
+  g_task_run_in_thread (task, build_index_thread);
+
+  return G_SOURCE_REMOVE;
+}
+
 static void
 context_users_changed_cb (RosterUsersPage *self)
 {
   RosterUserSet *set = self->context ? roster_context_get_users (self->context) : NULL;
-  g_autoptr(GTask) task = NULL;
 
   if (set == self->set)
     return;
 
   g_cancellable_cancel (self->index_cancellable);
   g_clear_object (&self->index_cancellable);
+  g_clear_handle_id (&self->index_idle_id, g_source_remove);
   g_clear_pointer (&self->index, roster_search_index_free);
   g_clear_pointer (&self->set, roster_user_set_unref);
   if (set != NULL)
@@ -914,11 +931,10 @@ context_users_changed_cb (RosterUsersPage *self)
   if (self->set == NULL)
     return;
 
-  self->index_cancellable = g_cancellable_new ();
-  task = g_task_new (self, self->index_cancellable, build_index_cb, NULL);
-  g_task_set_source_tag (task, context_users_changed_cb);
-  g_task_set_task_data (task, roster_user_set_ref (self->set), (GDestroyNotify) roster_user_set_unref);
-  g_task_run_in_thread (task, build_index_thread);
+  /* The index is built once the list has been drawn: until then a query scans
+   * the set directly (same rows, a little slower), and the first frame does not
+   * wait for, or share memory peaks with, the indexing thread. */
+  self->index_idle_id = g_idle_add_full (G_PRIORITY_LOW, start_index_build, self, NULL);
 }
 
 static void
@@ -1206,6 +1222,7 @@ roster_users_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->index_cancellable);
   g_clear_object (&self->index_cancellable);
+  g_clear_handle_id (&self->index_idle_id, g_source_remove);
   if (self->context_signals != NULL)
     g_signal_group_set_target (self->context_signals, NULL);
   g_clear_object (&self->context_signals);
