@@ -153,6 +153,7 @@ test_canary (Fixture       *f,
   g_autofree char *basic_b64 = g_base64_encode ((const guchar *) basic, strlen (basic));
   g_autofree char *projects = NULL, *results = NULL;
   g_auto(GStrv) active = roster_sandbox_dup_account_ids (f->sandbox, "no-jira", 2);
+  g_auto(GStrv) managed = roster_sandbox_dup_account_ids (f->sandbox, "managed", 40);
   guint n_files;
 
   if (!roster_test_have_keyring ())
@@ -165,6 +166,23 @@ test_canary (Fixture       *f,
   needles[4] = basic_b64;
   g_assert_nonnull (active[0]);
   g_assert_nonnull (active[1]);
+  {
+    /* A managed account that is neither an org admin (protected) nor already used. */
+    g_auto(GStrv) admins = roster_sandbox_dup_account_ids (f->sandbox, "org-admin", 0);
+    gboolean found = FALSE;
+
+    for (guint i = 0; managed[i] != NULL && !found; i++)
+      if (!g_strv_contains ((const char * const *) admins, managed[i]) &&
+          g_strcmp0 (managed[i], active[0]) != 0 && g_strcmp0 (managed[i], active[1]) != 0)
+        {
+          char *pick = managed[i];
+
+          managed[i] = managed[0];
+          managed[0] = pick;
+          found = TRUE;
+        }
+    g_assert_true (found);
+  }
 
   /* A wrong key is refused (401) and not stored. */
   g_assert_cmpint (run (f, NULL, WRONG_KEY "\n", NULL, "login", NULL), !=, 0);
@@ -182,6 +200,14 @@ test_canary (Fixture       *f,
   /* A bulk action, its journal and its results. */
   g_assert_cmpint (run (f, NULL, NULL, &results, "suspend", "--yes", "--format", "json",
                         active[0], active[1], NULL), ==, 0);
+  /* …and every other bulk action, each journaled and audited. */
+  g_assert_cmpint (run (f, NULL, NULL, NULL, "restore", "--yes", active[0], active[1], NULL), ==, 0);
+  g_assert_cmpint (run (f, NULL, NULL, NULL, "grant", "--yes", "--product", "jira",
+                        active[0], active[1], NULL), ==, 0);
+  g_assert_cmpint (run (f, NULL, NULL, NULL, "revoke", "--yes", "--product", "jira",
+                        active[0], active[1], NULL), ==, 0);
+  g_assert_cmpint (run (f, NULL, NULL, NULL, "deactivate", "--yes", managed[0], NULL), ==, 0);
+  g_assert_cmpint (run (f, NULL, NULL, NULL, "reactivate", "--yes", managed[0], NULL), ==, 0);
   g_assert_cmpint (run (f, NULL, NULL, NULL, "jobs", "list", NULL), ==, 0);
   g_assert_cmpint (run (f, NULL, NULL, NULL, "audit", "verify", NULL), ==, 0);
   /* Forced errors: an unreachable server, and a secret on the command line. */
