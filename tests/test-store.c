@@ -12,6 +12,7 @@
 
 #include "roster-error.h"
 #include "roster-store.h"
+#include "roster-store-private.h"
 #include "roster-user-set.h"
 #include "roster-user-set-private.h"
 #include "roster-user.h"
@@ -129,12 +130,17 @@ make_users (guint first,
   return users;
 }
 
+static void assert_user_matches (RosterUserSet *set,
+                                 guint          i,
+                                 guint          generation);
+
 static void
 sync_users (RosterStore *store,
             guint        n,
             guint        generation)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(RosterUserSet) committed = NULL;
   guint batch = 1000;
 
   g_assert_true (roster_store_sync_begin_sync (store, NULL, &error));
@@ -145,8 +151,16 @@ sync_users (RosterStore *store,
       g_assert_true (roster_store_sync_stage_sync (store, users, NULL, &error));
       g_assert_no_error (error);
     }
-  g_assert_true (roster_store_sync_commit_sync (store, (n + batch - 1) / batch, NULL, &error));
+  g_assert_true (roster_store_sync_commit_sync (store, (n + batch - 1) / batch, &committed, NULL,
+                                                &error));
   g_assert_no_error (error);
+
+  /* The commit hands back the set it built while staging: the same users. */
+  g_assert_nonnull (committed);
+  g_assert_true (roster_user_set_is_frozen (committed));
+  g_assert_cmpuint (roster_user_set_get_n_users (committed), ==, n);
+  for (guint i = 0; i < n; i += MAX (1, n / 50))
+    assert_user_matches (committed, i, generation);
 }
 
 static void
@@ -171,11 +185,15 @@ test_migrate_and_reopen (void)
   g_assert_cmpint (st.st_mode & 0777, ==, 0700);
   g_assert_cmpint (g_stat (path, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
-  g_assert_cmpint (raw_int (path, "PRAGMA user_version"), ==, 1);
+  g_assert_cmpint (raw_int (path, "PRAGMA user_version"), ==, 2);
   g_assert_cmpint (raw_int (path, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
-                                  " AND name IN ('meta', 'users', 'user_products', 'user_groups',"
+                                  " AND name IN ('meta', 'users', 'resources',"
                                   " 'settings', 'protected_accounts', 'audit', 'jobs',"
-                                  " 'job_targets')"), ==, 9);
+                                  " 'job_targets')"), ==, 8);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+                                  " AND name IN ('user_products', 'user_groups')"), ==, 0);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
+                                  " AND name = 'users_account_id'"), ==, 1);
 
   /* Re-open: no migration runs twice, data survives. */
   store = open_store (path);
@@ -467,7 +485,7 @@ test_abort_keeps_previous (void)
   store = open_store (path);
 
   /* Committing or staging without a begun sync is refused. */
-  g_assert_false (roster_store_sync_commit_sync (store, 1, NULL, &error));
+  g_assert_false (roster_store_sync_commit_sync (store, 1, NULL, NULL, &error));
   g_assert_error (error, ROSTER_ERROR, ROSTER_ERROR_FAILED);
   g_clear_error (&error);
 
@@ -486,7 +504,7 @@ test_abort_keeps_previous (void)
     assert_user_matches (set, i, 1);
   g_clear_pointer (&set, roster_user_set_unref);
 
-  g_assert_false (roster_store_sync_commit_sync (store, 1, NULL, &error));
+  g_assert_false (roster_store_sync_commit_sync (store, 1, NULL, NULL, &error));
   g_assert_error (error, ROSTER_ERROR, ROSTER_ERROR_FAILED);
   g_clear_error (&error);
 
@@ -567,7 +585,7 @@ test_async (void)
   g_assert_true (roster_store_open_finish (store, wait_result (&w[0]), &error));
   g_assert_true (roster_store_sync_begin_finish (store, wait_result (&w[1]), &error));
   g_assert_true (roster_store_sync_stage_finish (store, wait_result (&w[2]), &error));
-  g_assert_true (roster_store_sync_commit_finish (store, wait_result (&w[3]), &error));
+  g_assert_true (roster_store_sync_commit_finish (store, wait_result (&w[3]), NULL, &error));
   set = roster_store_load_users_finish (store, wait_result (&w[4]), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (roster_user_set_get_n_users (set), ==, 20);
@@ -653,13 +671,16 @@ test_protected (void)
 
   sync_users (store, 2000, 1);
 
+  /* The commit that brought the org admins in protected them. */
+  g_assert_true (roster_store_is_protected_sync (store, admin1, &error));
+  g_assert_true (roster_store_is_protected_sync (store, admin2, &error));
+  g_assert_false (roster_store_is_protected_sync (store, plain, &error));
   g_assert_true (roster_store_add_protected_sync (store, plain, "CEO", &error));
   g_assert_true (roster_store_is_protected_sync (store, plain, &error));
-  g_assert_false (roster_store_is_protected_sync (store, admin1, &error));
   g_assert_no_error (error);
 
   g_assert_true (roster_store_protect_org_admins_sync (store, &n_added, &error));
-  g_assert_cmpuint (n_added, ==, 2);
+  g_assert_cmpuint (n_added, ==, 0);
   list = roster_store_list_protected_sync (store, &error);
   g_assert_cmpuint (list->len, ==, 3);
   g_assert_true (list_has (list, admin1, "org-admin"));
@@ -907,7 +928,7 @@ test_performance (void)
   for (guint i = 0; i < batches->len; i++)
     g_assert_true (roster_store_sync_stage_sync (store, g_ptr_array_index (batches, i), NULL, &error));
   t1 = g_get_monotonic_time ();
-  g_assert_true (roster_store_sync_commit_sync (store, batches->len, NULL, &error));
+  g_assert_true (roster_store_sync_commit_sync (store, batches->len, NULL, NULL, &error));
   g_assert_no_error (error);
   t2 = g_get_monotonic_time ();
   set = roster_store_load_users_sync (store, NULL, &error);
@@ -1003,11 +1024,18 @@ test_snapshot_round_trip (void)
   GStatBuf st;
 
   sync_users (store, 3000, 1);
-  g_assert_false (g_file_test (snapshot, G_FILE_TEST_EXISTS));
 
-  /* The first load reads SQLite and leaves a snapshot behind; the next maps it. */
+  /* The sync left the snapshot of what it committed (written right after the
+   * commit, before any later call is served): the first load maps it. */
+  from_snapshot = load (store);
+  g_assert_true (_roster_user_set_is_mapped (from_snapshot));
+  g_assert_true (g_file_test (snapshot, G_FILE_TEST_EXISTS));
+
+  /* Without it a load reads SQLite and leaves a snapshot behind; the next maps it. */
+  g_assert_cmpint (g_unlink (snapshot), ==, 0);
   from_sql = load (store);
   g_assert_false (_roster_user_set_is_mapped (from_sql));
+  g_clear_pointer (&from_snapshot, roster_user_set_unref);
   from_snapshot = load (store);
   g_assert_true (_roster_user_set_is_mapped (from_snapshot));
   g_assert_cmpint (g_stat (snapshot, &st), ==, 0);
@@ -1078,7 +1106,8 @@ test_snapshot_stale (void)
   sync_users (store, 120, 2);
   g_clear_pointer (&set, roster_user_set_unref);
   set = load (store);
-  g_assert_false (_roster_user_set_is_mapped (set));
+  /* The new sync wrote the snapshot of its own generation. */
+  g_assert_true (_roster_user_set_is_mapped (set));
   g_assert_cmpuint (roster_user_set_get_n_users (set), ==, 120);
   assert_user_matches (set, 7, 2);
 
@@ -1187,6 +1216,201 @@ test_snapshot_corrupt (void)
   close_store (store);
 }
 
+
+/* Packed columns ----------------------------------------------------------- */
+
+static void
+test_pack (void)
+{
+  const char *values[] = { "plain", "", "tab\there", "new\nline", "back\\slash\\t", "\\",
+                           "ünïcødé ✓", "trailing\\" };
+  g_autoptr(GString) packed = g_string_new (NULL);
+  g_autoptr(GString) scratch = g_string_new (NULL);
+  const char *cursor;
+  const char *fields[3];
+  guint n = 0;
+
+  /* Entries of three fields each: every value in the middle field. */
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    {
+      if (i > 0)
+        g_string_append_c (packed, '\n');
+      _roster_store_pack_field (packed, "a");
+      g_string_append_c (packed, '\t');
+      _roster_store_pack_field (packed, values[i]);
+      g_string_append_c (packed, '\t');
+      _roster_store_pack_field (packed, values[G_N_ELEMENTS (values) - 1 - i]);
+    }
+  g_assert_null (strchr (packed->str, '\r'));
+
+  cursor = packed->str;
+  while (_roster_store_unpack_next (&cursor, scratch, fields, 3))
+    {
+      g_assert_cmpstr (fields[0], ==, "a");
+      g_assert_cmpstr (fields[1], ==, values[n]);
+      g_assert_cmpstr (fields[2], ==, values[G_N_ELEMENTS (values) - 1 - n]);
+      n++;
+    }
+  g_assert_cmpuint (n, ==, G_N_ELEMENTS (values));
+
+  /* Missing trailing fields read as empty, extra ones are ignored. */
+  cursor = "one\ntwo\tthree\tfour";
+  g_assert_true (_roster_store_unpack_next (&cursor, scratch, fields, 2));
+  g_assert_cmpstr (fields[0], ==, "one");
+  g_assert_cmpstr (fields[1], ==, "");
+  g_assert_true (_roster_store_unpack_next (&cursor, scratch, fields, 2));
+  g_assert_cmpstr (fields[0], ==, "two");
+  g_assert_cmpstr (fields[1], ==, "three");
+  g_assert_false (_roster_store_unpack_next (&cursor, scratch, fields, 2));
+
+  cursor = NULL;
+  g_assert_false (_roster_store_unpack_next (&cursor, scratch, fields, 2));
+  cursor = "";
+  g_assert_false (_roster_store_unpack_next (&cursor, scratch, fields, 2));
+}
+
+/* An account the API returns twice (a page boundary moved during the sync):
+ * the later row wins, in the table and in the set. Also odd characters in the
+ * packed lists survive the store. */
+static void
+test_repeated_account (void)
+{
+  g_autofree char *path = make_path ("repeated.db");
+  g_autofree char *id = account_id_for (3);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) page1 = make_users (0, 10, 1);
+  g_autoptr(GPtrArray) page2 = make_users (10, 10, 1);
+  g_autoptr(RosterUserSet) committed = NULL;
+  g_autoptr(RosterUserSet) set = NULL;
+  g_autoptr(RosterUser) again = roster_user_new (id, "Moved\tacross\npages", NULL,
+                                                 ROSTER_ACCOUNT_TYPE_ATLASSIAN,
+                                                 ROSTER_STATUS_ACTIVE, ROSTER_CLAIM_MANAGED);
+  g_autoptr(RosterUser) one = NULL;
+  RosterStore *store = open_store (path);
+  RosterGroupRef *ref;
+  int row;
+
+  roster_user_add_product (again, "jira-software", RES_JIRA, 1750000000);
+  roster_user_add_group (again, "gid\\with\tescapes", "name\nwith\\escapes");
+  g_ptr_array_add (page2, g_object_ref (again));
+
+  g_assert_true (roster_store_sync_begin_sync (store, NULL, &error));
+  g_assert_true (roster_store_sync_stage_sync (store, page1, NULL, &error));
+  g_assert_true (roster_store_sync_stage_sync (store, page2, NULL, &error));
+  g_assert_true (roster_store_sync_commit_sync (store, 2, &committed, NULL, &error));
+  g_assert_no_error (error);
+  /* No set was handed back: it has to come from the table. */
+  g_assert_null (committed);
+
+  set = roster_store_load_users_sync (store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (roster_user_set_get_n_users (set), ==, 20);
+  row = roster_user_set_lookup (set, id);
+  g_assert_cmpint (row, >=, 0);
+  g_assert_cmpstr (roster_user_set_get_name (set, row), ==, "Moved\tacross\npages");
+  g_assert_cmpint (roster_user_set_get_product_last_active (set, row, ROSTER_PRODUCT_JIRA), ==,
+                   1750000000);
+  g_assert_cmpint (roster_user_set_get_product_last_active (set, row, ROSTER_PRODUCT_CONFLUENCE),
+                   ==, -1);
+  g_assert_cmpstr (roster_user_set_get_group_names (set, row)[0], ==, "name\nwith\\escapes");
+  assert_user_matches (set, 4, 1);
+  assert_user_matches (set, 19, 1);
+
+  one = roster_store_load_user_sync (store, id, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (roster_user_get_groups (one)->len, ==, 1);
+  ref = g_ptr_array_index (roster_user_get_groups (one), 0);
+  g_assert_cmpstr (ref->id, ==, "gid\\with\tescapes");
+  g_assert_cmpstr (ref->name, ==, "name\nwith\\escapes");
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM users"), ==, 20);
+
+  close_store (store);
+  assert_integrity (path);
+}
+
+/* A file of schema 1 (a row per product and per group) is converted in place. */
+static void
+test_migrate_v1 (void)
+{
+  g_autofree char *path = make_path ("v1.db");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RosterUserSet) set = NULL;
+  g_autoptr(RosterUser) one = NULL;
+  RosterStore *store;
+  sqlite3 *db = NULL;
+  int row;
+
+  /* A schema 2 file taken back to schema 1 by hand: the other tables are alike. */
+  store = open_store (path);
+  g_assert_true (roster_store_set_setting_sync (store, "kept", "yes", &error));
+  close_store (store);
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+    "DROP TABLE users; DROP TABLE resources;"
+    "CREATE TABLE users (account_id TEXT NOT NULL PRIMARY KEY, name TEXT NOT NULL DEFAULT '',"
+    " email TEXT, nickname TEXT, account_type TEXT NOT NULL, status TEXT NOT NULL,"
+    " account_status TEXT, membership_status TEXT, claim TEXT NOT NULL, management_source TEXT,"
+    " added_to_org INTEGER NOT NULL DEFAULT 0, is_org_admin INTEGER NOT NULL DEFAULT 0,"
+    " billable INTEGER NOT NULL DEFAULT 0, last_active INTEGER NOT NULL DEFAULT 0,"
+    " platform_roles TEXT) WITHOUT ROWID;"
+    "CREATE TABLE user_products (account_id TEXT NOT NULL, product_key TEXT NOT NULL,"
+    " product INTEGER NOT NULL, resource_id TEXT NOT NULL, last_active INTEGER NOT NULL DEFAULT 0,"
+    " PRIMARY KEY (account_id, resource_id)) WITHOUT ROWID;"
+    "CREATE TABLE user_groups (account_id TEXT NOT NULL, group_id TEXT NOT NULL,"
+    " group_name TEXT NOT NULL DEFAULT '', PRIMARY KEY (account_id, group_id)) WITHOUT ROWID;"
+    "INSERT INTO users VALUES ('a1', 'Ada', 'ada@example.com', NULL, 'atlassian', 'active',"
+    " 'active', NULL, 'managed', NULL, 0, 1, 1, 1700000500, 'atlassian/org-admin');"
+    "INSERT INTO users VALUES ('b2', 'Bo', NULL, NULL, 'app', 'active', 'active', NULL,"
+    " 'unmanaged', NULL, 0, 0, 0, 0, NULL);"
+    "INSERT INTO user_products VALUES ('a1', 'jira-software', 0, '" RES_JIRA "', 1700000500);"
+    "INSERT INTO user_products VALUES ('a1', 'confluence', 2, '" RES_CONF "', 1600000000);"
+    "INSERT INTO user_groups VALUES ('a1', 'g-1', 'tab	here');"
+    "INSERT INTO user_groups VALUES ('a1', 'g-2', 'admins');"
+    "PRAGMA user_version = 1;", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  store = open_store (path);
+  g_assert_cmpint (raw_int (path, "PRAGMA user_version"), ==, 2);
+  {
+    g_autofree char *kept = roster_store_get_setting_sync (store, "kept", &error);
+    g_assert_cmpstr (kept, ==, "yes");
+  }
+
+  set = roster_store_load_users_sync (store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (roster_user_set_get_n_users (set), ==, 2);
+  row = roster_user_set_lookup (set, "a1");
+  g_assert_cmpint (row, >=, 0);
+  g_assert_cmpint (roster_user_set_get_product_last_active (set, row, ROSTER_PRODUCT_JIRA), ==,
+                   1700000500);
+  g_assert_cmpint (roster_user_set_get_product_last_active (set, row, ROSTER_PRODUCT_CONFLUENCE),
+                   ==, 1600000000);
+  g_assert_cmpint (roster_user_set_get_product_last_active (set, row, ROSTER_PRODUCT_JSM), ==, -1);
+  g_assert_true (roster_user_set_is_org_admin (set, row));
+  g_assert_cmpuint (g_strv_length ((char **) roster_user_set_get_group_names (set, row)), ==, 2);
+  g_assert_true (g_strv_contains (roster_user_set_get_group_names (set, row), "tab\there"));
+  g_assert_cmpstr (roster_user_set_get_resource_id (set, ROSTER_PRODUCT_JIRA), ==, RES_JIRA);
+  row = roster_user_set_lookup (set, "b2");
+  g_assert_cmpint (row, >=, 0);
+  g_assert_true (roster_user_set_get_group_names (set, row) == NULL ||
+                 roster_user_set_get_group_names (set, row)[0] == NULL);
+
+  one = roster_store_load_user_sync (store, "a1", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (roster_user_get_products (one)->len, ==, 2);
+  g_assert_cmpstr (((RosterProductAccess *) g_ptr_array_index (roster_user_get_products (one), 0))->key,
+                   ==, "jira-software");
+  g_assert_cmpstr (((RosterGroupRef *) g_ptr_array_index (roster_user_get_groups (one), 1))->name,
+                   ==, "tab\there");
+
+  /* The resources table came along: granting reuses the API's product key. */
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM resources"), ==, 2);
+
+  close_store (store);
+  assert_integrity (path);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1210,6 +1434,9 @@ main (int   argc,
   g_test_add_func ("/roster/store/snapshot-round-trip", test_snapshot_round_trip);
   g_test_add_func ("/roster/store/snapshot-stale", test_snapshot_stale);
   g_test_add_func ("/roster/store/snapshot-corrupt", test_snapshot_corrupt);
+  g_test_add_func ("/roster/store/pack", test_pack);
+  g_test_add_func ("/roster/store/repeated-account", test_repeated_account);
+  g_test_add_func ("/roster/store/migrate-v1", test_migrate_v1);
   g_test_add_func ("/roster/store/performance", test_performance);
 
   return g_test_run ();

@@ -692,13 +692,14 @@ sync_run_cb (GObject      *object,
   RosterContext *self = g_task_get_source_object (task);
   g_autoptr(RosterSync) sync = ROSTER_SYNC (g_object_ref (object));
   RosterSyncInfo info = { 0 };
+  g_autoptr(RosterUserSet) users = NULL;
   GError *error = NULL;
 
   g_signal_handlers_disconnect_by_func (sync, sync_progress_cb, self);
   if (self->sync == sync)
     g_clear_object (&self->sync);
 
-  if (!roster_sync_run_finish (sync, result, &info, &error))
+  if (!roster_sync_run_finish (sync, result, &info, &users, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -714,11 +715,13 @@ sync_run_cb (GObject      *object,
   self->synced_at = info.synced_at;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNCED_AT]);
 
-  /* Org admins are protected by default; the store remembers explicit removals. */
-  if (!roster_store_protect_org_admins_sync (self->store, NULL, &error))
+  /* The commit protected the org admins and built the set; it is only read
+   * back from the store when the API repeated an account during the sync. */
+  if (users != NULL)
     {
-      g_warning ("Could not protect org admins: %s", error->message);
-      g_clear_error (&error);
+      set_users (self, users);
+      g_task_return_boolean (task, TRUE);
+      return;
     }
 
   {

@@ -33,4 +33,19 @@ gboolean _roster_store_meta_set    (sqlite3     *db,
                                     const char  *value,
                                     GError     **error);
 
+/* Lists packed into one text column (a user's products, a user's groups):
+ * entries separated by newlines, fields by tabs; a backslash, tab or newline
+ * inside a field is written as a backslash followed by itself, 't' or 'n'.
+ * Readable in exports and in SQL, and one row per user is several times
+ * cheaper to write than a row per product and per group. */
+void     _roster_store_pack_field  (GString     *out,
+                                    const char  *field);
+/* Reads the next entry of a packed list at *cursor into fields[0..n_fields-1],
+ * unescaped into scratch (missing trailing fields are ""). Returns FALSE at the
+ * end of the list. The pointers stay valid until the next call. */
+gboolean _roster_store_unpack_next (const char **cursor,
+                                    GString     *scratch,
+                                    const char **fields,
+                                    guint        n_fields);
+
 G_END_DECLS

@@ -135,3 +135,74 @@ _roster_store_meta_set (sqlite3     *db,
 
   return TRUE;
 }
+
+void
+_roster_store_pack_field (GString    *out,
+                          const char *field)
+{
+  const char *p = field != NULL ? field : "";
+  const char *run = p;
+
+  for (; *p != '\0'; p++)
+    {
+      const char *escape;
+
+      switch (*p)
+        {
+        case '\\': escape = "\\\\"; break;
+        case '\t': escape = "\\t"; break;
+        case '\n': escape = "\\n"; break;
+        default: continue;
+        }
+      g_string_append_len (out, run, p - run);
+      g_string_append (out, escape);
+      run = p + 1;
+    }
+  g_string_append_len (out, run, p - run);
+}
+
+gboolean
+_roster_store_unpack_next (const char **cursor,
+                           GString     *scratch,
+                           const char **fields,
+                           guint        n_fields)
+{
+  const char *p = *cursor;
+  gsize offsets[8];
+  guint field = 0;
+
+  g_return_val_if_fail (n_fields > 0 && n_fields <= G_N_ELEMENTS (offsets), FALSE);
+
+  if (p == NULL || *p == '\0')
+    return FALSE;
+
+  g_string_truncate (scratch, 0);
+  offsets[0] = 0;
+
+  for (; *p != '\0' && *p != '\n'; p++)
+    {
+      if (*p == '\t')
+        {
+          g_string_append_c (scratch, '\0');
+          if (++field < n_fields)
+            offsets[field] = scratch->len;
+          continue;
+        }
+      if (field >= n_fields)
+        continue;
+      if (*p == '\\' && p[1] != '\0')
+        {
+          p++;
+          g_string_append_c (scratch, *p == 't' ? '\t' : *p == 'n' ? '\n' : *p);
+        }
+      else
+        g_string_append_c (scratch, *p);
+    }
+  g_string_append_c (scratch, '\0');
+
+  for (guint i = 0; i < n_fields; i++)
+    fields[i] = i <= field ? scratch->str + offsets[i] : "";
+
+  *cursor = *p == '\n' ? p + 1 : p;
+  return TRUE;
+}

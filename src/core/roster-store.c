@@ -5,29 +5,27 @@
  * main context (GTask), _sync calls block on a GCond, so they also work in a
  * thread without a main loop (rosterctl).
  *
- * Schema (PRAGMA user_version = 1)
+ * Schema (PRAGMA user_version = 2)
  * --------------------------------
  * meta (key TEXT PK, value TEXT)                                  WITHOUT ROWID
  *   Non-secret facts: org_id, org_name, directory_id, admin_url; sync_synced_at,
  *   sync_n_users, sync_n_pages; audit_head_id, audit_head_hash (audit chain head);
- *   users_generation, bumped in the transaction of every write to the three cache
- *   tables below. After a load from SQLite the frozen set is written next to the file
- *   as <org-id>.users for that generation (roster-user-set-private.h); a load whose
- *   generation matches maps that file instead of scanning and sorting the tables.
- * users (account_id TEXT PK, name, email NULL, nickname, account_type, status,
+ *   users_generation, bumped in the transaction of every write to users. After a
+ *   sync or a load from SQLite the frozen set is written next to the file as
+ *   <org-id>.users for that generation (roster-user-set-private.h); a load whose
+ *   generation matches maps that file instead of scanning the table.
+ * users (account_id TEXT UNIQUE, name, email NULL, nickname, account_type, status,
  *        account_status, membership_status, claim, management_source,
  *        added_to_org INT, is_org_admin INT, billable INT, last_active INT,
- *        platform_roles TEXT (newline-separated))                 WITHOUT ROWID
+ *        platform_roles TEXT (newline-separated),
+ *        product_access TEXT (packed: key, product INT, resource id, last active),
+ *        group_memberships TEXT (packed: group id, group name))
+ *   One row per user; the packed lists are described at _roster_store_pack_field().
  *   Enums are stored as their stable nicks ("active", "atlassian", "managed").
- * user_products (account_id, product_key, product INT (RosterProduct), resource_id,
- *        last_active INT (0 = never), PK (account_id, resource_id)) WITHOUT ROWID
- * user_groups (account_id, group_id, group_name, PK (account_id, group_id)) WITHOUT ROWID
- *   The three cache tables are clustered on account_id, so loading reads each
- *   with one ordered scan and merges them without sorting. They have no
- *   foreign keys: a sync swaps them wholesale.
- * users_staging, user_products_staging, user_groups_staging: same shape; a sync
- *   fills them and the commit swaps them in with DROP + ALTER TABLE RENAME in
- *   one transaction (faster than DELETE + INSERT…SELECT, see the report).
+ *   A rowid table: a sync appends to users_staging and the commit swaps the two
+ *   by name (the previous table is dropped, and the unique index built, right after).
+ * resources (resource_id PK, product INT, product_key)             WITHOUT ROWID
+ *   The product workspaces seen by the last sync, with the API's product key.
  * settings (key TEXT PK, value TEXT)                              WITHOUT ROWID
  * protected_accounts (account_id PK, reason 'manual'|'org-admin', note, added_at INT)
  * protected_removals (account_id PK, removed_at INT)
@@ -58,14 +56,13 @@
 #include "roster-store-private.h"
 #include "roster-user-set-private.h"
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 /* ------------------------------------------------------------------------- */
 /* Schema                                                                     */
 
-#define CACHE_TABLES_SQL(sfx) \
-  "CREATE TABLE users" sfx " (" \
-  " account_id TEXT NOT NULL PRIMARY KEY," \
+/* The users columns after account_id, common to schemas 1 and 2. */
+#define USERS_DETAIL_COLUMNS_SQL \
   " name TEXT NOT NULL DEFAULT ''," \
   " email TEXT," \
   " nickname TEXT," \
@@ -79,7 +76,12 @@
   " is_org_admin INTEGER NOT NULL DEFAULT 0," \
   " billable INTEGER NOT NULL DEFAULT 0," \
   " last_active INTEGER NOT NULL DEFAULT 0," \
-  " platform_roles TEXT" \
+  " platform_roles TEXT"
+
+#define CACHE_TABLES_SQL(sfx) \
+  "CREATE TABLE users" sfx " (" \
+  " account_id TEXT NOT NULL PRIMARY KEY," \
+  USERS_DETAIL_COLUMNS_SQL \
   ") WITHOUT ROWID;" \
   "CREATE TABLE user_products" sfx " (" \
   " account_id TEXT NOT NULL," \
@@ -152,18 +154,53 @@ static const char schema_v1[] =
   ");"
   "CREATE INDEX job_targets_seq ON job_targets (job_id, seq);";
 
-/* migrations[i] brings a file from user_version i to i + 1. */
-static const char * const migrations[] = {
-  schema_v1,
-};
+/* Schema 2: one row per user. Products and groups move into packed columns of
+ * users (see _roster_store_pack_field()), the table becomes a rowid table with a
+ * unique index on account_id, and the resources seen in the last sync get a
+ * table of their own. */
+#define USERS_TABLE_COLUMNS_SQL \
+  " account_id TEXT NOT NULL," \
+  USERS_DETAIL_COLUMNS_SQL "," \
+  " product_access TEXT," \
+  " group_memberships TEXT"
 
-G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == STORE_SCHEMA_VERSION);
+/* SQL spelling of _roster_store_pack_field(). */
+#define PACK_SQL(x) \
+  "replace (replace (replace (" x ", '\\', '\\\\'), char (9), '\\t'), char (10), '\\n')"
 
-static const char staging_sql[] =
+static const char schema_v2[] =
+  "CREATE TABLE resources ("
+  " resource_id TEXT NOT NULL PRIMARY KEY,"
+  " product INTEGER NOT NULL,"
+  " product_key TEXT NOT NULL"
+  ") WITHOUT ROWID;"
+  "INSERT OR IGNORE INTO resources (resource_id, product, product_key)"
+  " SELECT resource_id, product, product_key FROM user_products;"
+  "CREATE TABLE users_v2 (" USERS_TABLE_COLUMNS_SQL ");"
+  "INSERT INTO users_v2 SELECT u.*,"
+  " (SELECT group_concat (" PACK_SQL ("p.product_key") " || char (9) || p.product || char (9) || "
+  PACK_SQL ("p.resource_id") " || char (9) || p.last_active, char (10))"
+  "  FROM user_products p WHERE p.account_id = u.account_id),"
+  " (SELECT group_concat (" PACK_SQL ("g.group_id") " || char (9) || " PACK_SQL ("g.group_name")
+  ", char (10))"
+  "  FROM user_groups g WHERE g.account_id = u.account_id)"
+  " FROM users u ORDER BY u.account_id;"
+  "DROP TABLE users;"
+  "DROP TABLE user_products;"
+  "DROP TABLE user_groups;"
   "DROP TABLE IF EXISTS users_staging;"
   "DROP TABLE IF EXISTS user_products_staging;"
   "DROP TABLE IF EXISTS user_groups_staging;"
-  CACHE_TABLES_SQL ("_staging");
+  "ALTER TABLE users_v2 RENAME TO users;"
+  "CREATE UNIQUE INDEX users_account_id ON users (account_id);";
+
+/* migrations[i] brings a file from user_version i to i + 1. */
+static const char * const migrations[] = {
+  schema_v1,
+  schema_v2,
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == STORE_SCHEMA_VERSION);
 
 /* ------------------------------------------------------------------------- */
 /* Worker                                                                     */
@@ -182,11 +219,16 @@ struct _Worker
   char         *path;
 
   /* Only touched on the worker thread. */
-  sqlite3      *db;
-  sqlite3_stmt *stage_user;
-  sqlite3_stmt *stage_product;
-  sqlite3_stmt *stage_group;
-  guint         staging : 1;
+  sqlite3       *db;
+  sqlite3_stmt  *stage_user;
+  sqlite3_stmt  *stage_delete;
+  GHashTable    *stage_rows;       /* account id → rowid in users_staging */
+  GHashTable    *stage_resources;  /* resource id → StagedResource */
+  GPtrArray     *stage_admins;     /* account ids of org admins */
+  RosterUserSet *stage_set;        /* the set being built */
+  GString       *stage_buf;        /* packed columns of one row */
+  guint          staging : 1;
+  guint          stage_repeated : 1;
 };
 
 typedef struct
@@ -231,8 +273,7 @@ static void
 worker_finalize_statements (Worker *w)
 {
   g_clear_pointer (&w->stage_user, sqlite3_finalize);
-  g_clear_pointer (&w->stage_product, sqlite3_finalize);
-  g_clear_pointer (&w->stage_group, sqlite3_finalize);
+  g_clear_pointer (&w->stage_delete, sqlite3_finalize);
 }
 
 static void
@@ -575,7 +616,7 @@ query_int64 (sqlite3     *db,
   return value;
 }
 
-/* Every write to users, user_products or user_groups runs this in its transaction:
+/* Every write to users runs this in its transaction:
  * the loaded-set snapshot (roster-user-set-private.h) is only used while its
  * generation equals this counter. It starts at a random value, so a new file
  * never matches a snapshot left by an older one. */
@@ -613,6 +654,25 @@ claim_from_string (const char *str)
 
 /* ------------------------------------------------------------------------- */
 /* Open                                                                       */
+
+/* The unique index on users (account_id). A table that somehow holds an
+ * account twice keeps its last row, as a sync does. */
+static gboolean
+ensure_users_index (sqlite3  *db,
+                    GError  **error)
+{
+  static const char create_sql[] =
+    "CREATE UNIQUE INDEX IF NOT EXISTS users_account_id ON users (account_id)";
+
+  if (_roster_store_exec (db, create_sql, NULL))
+    return TRUE;
+
+  return _roster_store_exec (db,
+                             "DELETE FROM users WHERE rowid NOT IN"
+                             " (SELECT max (rowid) FROM users GROUP BY account_id)",
+                             error) &&
+         _roster_store_exec (db, create_sql, error);
+}
 
 static gboolean
 open_func (Worker    *w,
@@ -741,6 +801,19 @@ open_func (Worker    *w,
         }
     }
 
+  /* What a sync interrupted by the end of the process left behind, and the
+   * index a swap had not built yet. */
+  if (!_roster_store_exec (db,
+                           "DROP TABLE IF EXISTS users_staging;"
+                           "DROP TABLE IF EXISTS users_old;",
+                           error) ||
+      !ensure_users_index (db, error))
+    {
+      g_prefix_error (error, "Opening the cache: ");
+      sqlite3_close_v2 (db);
+      return FALSE;
+    }
+
   w->db = db;
   *out_result = GINT_TO_POINTER (TRUE);
   return TRUE;
@@ -795,22 +868,80 @@ run_data_new (RosterStoreFunc func,
 /* ------------------------------------------------------------------------- */
 /* Sync staging                                                               */
 
-/* Staging lives in a private temporary database attached as "stage": plain
- * rowid tables without journal or sync, so appending a page costs almost
- * nothing and never touches the WAL. The commit copies them, sorted, into
- * fresh clustered tables of the main database and swaps those in. */
-static const char stage_tables_sql[] =
-  "DROP TABLE IF EXISTS stage.users;"
-  "DROP TABLE IF EXISTS stage.user_products;"
-  "DROP TABLE IF EXISTS stage.user_groups;"
-  "CREATE TABLE stage.users AS SELECT * FROM main.users WHERE 0;"
-  "CREATE TABLE stage.user_products AS SELECT * FROM main.user_products WHERE 0;"
-  "CREATE TABLE stage.user_groups AS SELECT * FROM main.user_groups WHERE 0;";
+/* A sync appends each page to users_staging, a plain rowid table of the main
+ * database, in a transaction of its own: appending touches only the last pages
+ * of the table, so the WAL grows by about the size of the data and the work
+ * overlaps with fetching the next pages. Alongside, the worker builds the user
+ * set the app will show, so nothing has to be read back after the commit.
+ *
+ * The commit swaps the tables by name in one transaction and returns at once;
+ * dropping the previous table and indexing the new one run as the very next
+ * job (see finish_swap_func), before anything else queued can read the table. */
+typedef struct
+{
+  RosterUserSet *set;
+  guint64        generation;
+} SnapshotJob;
 
-static const char stage_drop_sql[] =
-  "DROP TABLE IF EXISTS stage.users;"
-  "DROP TABLE IF EXISTS stage.user_products;"
-  "DROP TABLE IF EXISTS stage.user_groups;";
+static void
+snapshot_job_free (gpointer data)
+{
+  SnapshotJob *sj = data;
+
+  g_clear_pointer (&sj->set, roster_user_set_unref);
+  g_free (sj);
+}
+
+static gboolean
+write_snapshot_func (Worker    *w,
+                     gpointer   data,
+                     gpointer  *out_result,
+                     GError   **error)
+{
+  SnapshotJob *sj = data;
+  g_autofree char *path = dup_snapshot_path (w->path);
+
+  /* A write since the set was built makes it stale: leave the snapshot to the next load. */
+  if (users_generation (w->db) != sj->generation)
+    return TRUE;
+
+  return _roster_user_set_write_snapshot (sj->set, path, sj->generation, STORE_SCHEMA_VERSION,
+                                          error);
+}
+
+#define USERS_COLUMNS \
+  "account_id, name, email, nickname, account_type, status, account_status," \
+  " membership_status, claim, management_source, added_to_org, is_org_admin, billable," \
+  " last_active, platform_roles, product_access, group_memberships"
+
+typedef struct
+{
+  RosterProduct  product;
+  char          *key;
+} StagedResource;
+
+static void
+staged_resource_free (gpointer data)
+{
+  StagedResource *resource = data;
+
+  g_free (resource->key);
+  g_free (resource);
+}
+
+static void
+worker_clear_staging (Worker *w)
+{
+  worker_finalize_statements (w);
+  g_clear_pointer (&w->stage_rows, g_hash_table_unref);
+  g_clear_pointer (&w->stage_resources, g_hash_table_unref);
+  g_clear_pointer (&w->stage_admins, g_ptr_array_unref);
+  g_clear_pointer (&w->stage_set, roster_user_set_unref);
+  if (w->stage_buf != NULL)
+    g_string_free (g_steal_pointer (&w->stage_buf), TRUE);
+  w->staging = FALSE;
+  w->stage_repeated = FALSE;
+}
 
 static gboolean
 sync_begin_func (Worker    *w,
@@ -818,41 +949,30 @@ sync_begin_func (Worker    *w,
                  gpointer  *out_result,
                  GError   **error)
 {
-  worker_finalize_statements (w);
-  w->staging = FALSE;
+  worker_clear_staging (w);
 
-  if (sqlite3_db_filename (w->db, "stage") == NULL &&
-      !_roster_store_exec (w->db,
-                           "ATTACH DATABASE '' AS stage;"
-                           "PRAGMA stage.journal_mode = OFF;"
-                           "PRAGMA stage.synchronous = OFF;"
-                           "PRAGMA stage.cache_size = -65536;",
+  if (!_roster_store_exec (w->db,
+                           "DROP TABLE IF EXISTS users_staging;"
+                           "CREATE TABLE users_staging (" USERS_TABLE_COLUMNS_SQL ");",
                            error))
     return FALSE;
 
-  if (!_roster_store_exec (w->db, stage_tables_sql, error))
-    return FALSE;
-
   if (!prepare (w->db,
-                "INSERT INTO stage.users (account_id, name, email, nickname,"
-                " account_type, status, account_status, membership_status, claim,"
-                " management_source, added_to_org, is_org_admin, billable, last_active,"
-                " platform_roles) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
-                " ?13, ?14, ?15)",
+                "INSERT INTO users_staging (" USERS_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+                " ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
                 &w->stage_user, error) ||
-      !prepare (w->db,
-                "INSERT INTO stage.user_products (account_id, product_key, product,"
-                " resource_id, last_active) VALUES (?1, ?2, ?3, ?4, ?5)",
-                &w->stage_product, error) ||
-      !prepare (w->db,
-                "INSERT INTO stage.user_groups (account_id, group_id, group_name)"
-                " VALUES (?1, ?2, ?3)",
-                &w->stage_group, error))
+      !prepare (w->db, "DELETE FROM users_staging WHERE rowid = ?1", &w->stage_delete, error))
     {
-      worker_finalize_statements (w);
+      worker_clear_staging (w);
       return FALSE;
     }
 
+  w->stage_rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  w->stage_resources = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                              staged_resource_free);
+  w->stage_admins = g_ptr_array_new_with_free_func (g_free);
+  w->stage_set = roster_user_set_new ();
+  w->stage_buf = g_string_sized_new (512);
   w->staging = TRUE;
   *out_result = GINT_TO_POINTER (TRUE);
   return TRUE;
@@ -868,6 +988,41 @@ join_roles (RosterUser *user)
   return g_strjoinv ("\n", (char **) roles);
 }
 
+/* The products column: key, product, resource id, last active (Unix seconds). */
+static void
+pack_products (GString   *out,
+               GPtrArray *products)
+{
+  for (guint i = 0; i < products->len; i++)
+    {
+      const RosterProductAccess *access = g_ptr_array_index (products, i);
+
+      if (i > 0)
+        g_string_append_c (out, '\n');
+      _roster_store_pack_field (out, access->key);
+      g_string_append_printf (out, "\t%d\t", (int) access->product);
+      _roster_store_pack_field (out, access->resource_id);
+      g_string_append_printf (out, "\t%" G_GINT64_FORMAT, access->last_active);
+    }
+}
+
+/* The groups column: id, name. */
+static void
+pack_groups (GString   *out,
+             GPtrArray *groups)
+{
+  for (guint i = 0; i < groups->len; i++)
+    {
+      const RosterGroupRef *ref = g_ptr_array_index (groups, i);
+
+      if (i > 0)
+        g_string_append_c (out, '\n');
+      _roster_store_pack_field (out, ref->id);
+      g_string_append_c (out, '\t');
+      _roster_store_pack_field (out, ref->name);
+    }
+}
+
 static gboolean
 stage_one (Worker      *w,
            RosterUser  *user,
@@ -878,6 +1033,23 @@ stage_one (Worker      *w,
   const char *account_id = roster_user_get_account_id (user);
   GPtrArray *products = roster_user_get_products (user);
   GPtrArray *groups = roster_user_get_groups (user);
+  gpointer previous;
+  gsize groups_offset;
+
+  /* Later pages win when the API returned an account twice. */
+  if (g_hash_table_lookup_extended (w->stage_rows, account_id, NULL, &previous))
+    {
+      sqlite3_bind_int64 (w->stage_delete, 1, GPOINTER_TO_UINT (previous));
+      if (!step_done (w->db, w->stage_delete, "Saving users to the cache", error))
+        return FALSE;
+      w->stage_repeated = TRUE;
+    }
+
+  g_string_truncate (w->stage_buf, 0);
+  pack_products (w->stage_buf, products);
+  g_string_append_c (w->stage_buf, '\0');
+  groups_offset = w->stage_buf->len;
+  pack_groups (w->stage_buf, groups);
 
   sqlite3_bind_text (s, 1, account_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (s, 2, roster_user_get_name (user) ? roster_user_get_name (user) : "",
@@ -898,34 +1070,42 @@ stage_one (Worker      *w,
   sqlite3_bind_int (s, 13, roster_user_is_billable (user) ? 1 : 0);
   sqlite3_bind_int64 (s, 14, roster_user_get_last_active (user));
   _roster_store_bind_text (s, 15, roles);
+  if (products->len > 0)
+    sqlite3_bind_text (s, 16, w->stage_buf->str, groups_offset - 1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (s, 16);
+  if (groups->len > 0)
+    sqlite3_bind_text (s, 17, w->stage_buf->str + groups_offset,
+                       w->stage_buf->len - groups_offset, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (s, 17);
   if (!step_done (w->db, s, "Saving users to the cache", error))
     return FALSE;
+
+  g_hash_table_replace (w->stage_rows, g_strdup (account_id),
+                        GUINT_TO_POINTER ((guint) sqlite3_last_insert_rowid (w->db)));
 
   for (guint i = 0; i < products->len; i++)
     {
       const RosterProductAccess *access = g_ptr_array_index (products, i);
+      StagedResource *resource;
 
-      s = w->stage_product;
-      sqlite3_bind_text (s, 1, account_id, -1, SQLITE_STATIC);
-      sqlite3_bind_text (s, 2, access->key ? access->key : "", -1, SQLITE_STATIC);
-      sqlite3_bind_int (s, 3, access->product);
-      sqlite3_bind_text (s, 4, access->resource_id ? access->resource_id : "", -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (s, 5, access->last_active);
-      if (!step_done (w->db, s, "Saving users to the cache", error))
-        return FALSE;
+      if (access->resource_id == NULL ||
+          g_hash_table_contains (w->stage_resources, access->resource_id))
+        continue;
+      resource = g_new0 (StagedResource, 1);
+      resource->product = access->product;
+      resource->key = g_strdup (access->key != NULL ? access->key : "");
+      g_hash_table_insert (w->stage_resources, g_strdup (access->resource_id), resource);
     }
 
-  for (guint i = 0; i < groups->len; i++)
-    {
-      const RosterGroupRef *ref = g_ptr_array_index (groups, i);
+  if (roster_user_is_org_admin (user))
+    g_ptr_array_add (w->stage_admins, g_strdup (account_id));
 
-      s = w->stage_group;
-      sqlite3_bind_text (s, 1, account_id, -1, SQLITE_STATIC);
-      sqlite3_bind_text (s, 2, ref->id ? ref->id : "", -1, SQLITE_STATIC);
-      sqlite3_bind_text (s, 3, ref->name ? ref->name : "", -1, SQLITE_STATIC);
-      if (!step_done (w->db, s, "Saving users to the cache", error))
-        return FALSE;
-    }
+  /* The set keeps one row per account; after a repeat it is rebuilt from the
+   * committed table instead (rare: a page boundary moved during the sync). */
+  if (!w->stage_repeated)
+    roster_user_set_append (w->stage_set, user);
 
   return TRUE;
 }
@@ -953,6 +1133,8 @@ sync_stage_func (Worker    *w,
       if (!stage_one (w, g_ptr_array_index (users, i), error))
         {
           rollback (w->db);
+          /* The rows already counted are gone with the transaction. */
+          worker_clear_staging (w);
           return FALSE;
         }
     }
@@ -960,12 +1142,102 @@ sync_stage_func (Worker    *w,
   if (!_roster_store_exec (w->db, "COMMIT", error))
     {
       rollback (w->db);
+      worker_clear_staging (w);
       return FALSE;
     }
 
   *out_result = GINT_TO_POINTER (TRUE);
   return TRUE;
 }
+
+/* What a commit hands back: the set built while staging (NULL when it has to
+ * be read from the table instead). */
+typedef struct
+{
+  RosterUserSet *set;
+} CommitResult;
+
+static void
+commit_result_free (gpointer data)
+{
+  CommitResult *result = data;
+
+  g_clear_pointer (&result->set, roster_user_set_unref);
+  g_free (result);
+}
+
+static gboolean
+save_resources (Worker  *w,
+                GError **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (!_roster_store_exec (w->db, "DELETE FROM resources", error) ||
+      !prepare (w->db,
+                "INSERT INTO resources (resource_id, product, product_key) VALUES (?1, ?2, ?3)",
+                &stmt, error))
+    return FALSE;
+
+  g_hash_table_iter_init (&iter, w->stage_resources);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      StagedResource *resource = value;
+
+      sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+      sqlite3_bind_int (stmt, 2, resource->product);
+      sqlite3_bind_text (stmt, 3, resource->key, -1, SQLITE_STATIC);
+      if (!step_done (w->db, stmt, "Saving users to the cache", error))
+        {
+          sqlite3_finalize (stmt);
+          return FALSE;
+        }
+    }
+
+  sqlite3_finalize (stmt);
+  return TRUE;
+}
+
+/* Org admins are protected by default, in the transaction that brings them in;
+ * an explicit removal by the admin is remembered and respected. */
+static gboolean
+protect_staged_admins (Worker  *w,
+                       GError **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  if (w->stage_admins->len == 0)
+    return TRUE;
+
+  if (!prepare (w->db,
+                "INSERT INTO protected_accounts (account_id, reason, note, added_at)"
+                " SELECT ?1, 'org-admin', NULL, ?2"
+                " WHERE NOT EXISTS (SELECT 1 FROM protected_removals WHERE account_id = ?1)"
+                " ON CONFLICT (account_id) DO NOTHING",
+                &stmt, error))
+    return FALSE;
+
+  for (guint i = 0; i < w->stage_admins->len; i++)
+    {
+      sqlite3_bind_text (stmt, 1, g_ptr_array_index (w->stage_admins, i), -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, now);
+      if (!step_done (w->db, stmt, "Protecting org admins", error))
+        {
+          sqlite3_finalize (stmt);
+          return FALSE;
+        }
+    }
+
+  sqlite3_finalize (stmt);
+  return TRUE;
+}
+
+static gboolean finish_swap_func (Worker    *w,
+                                  gpointer   data,
+                                  gpointer  *out_result,
+                                  GError   **error);
 
 static gboolean
 sync_commit_func (Worker    *w,
@@ -977,6 +1249,10 @@ sync_commit_func (Worker    *w,
   g_autofree char *synced_at = NULL;
   g_autofree char *n_users = NULL;
   g_autofree char *n_pages_str = NULL;
+  CommitResult *result;
+  SnapshotJob *sj;
+  guint64 generation;
+  Job *job;
 
   if (!w->staging)
     {
@@ -985,39 +1261,23 @@ sync_commit_func (Worker    *w,
       return FALSE;
     }
 
-  /* Statements on the staging tables must be gone before they are dropped. */
+  /* Statements on the staging table must be gone before it is renamed. */
   worker_finalize_statements (w);
-  w->staging = FALSE;
 
   if (!_roster_store_exec (w->db, "BEGIN IMMEDIATE", error))
-    return FALSE;
-
-  /* Later pages win when the API returned an account twice. */
-  if (!_roster_store_exec (w->db, staging_sql, error) ||
-      !_roster_store_exec (w->db,
-                           "INSERT OR REPLACE INTO users_staging"
-                           " SELECT * FROM stage.users ORDER BY account_id, rowid;"
-                           "INSERT OR REPLACE INTO user_products_staging"
-                           " SELECT * FROM stage.user_products"
-                           " ORDER BY account_id, resource_id, rowid;"
-                           "INSERT OR REPLACE INTO user_groups_staging"
-                           " SELECT * FROM stage.user_groups ORDER BY account_id, group_id, rowid;",
-                           error))
-    goto fail;
+    goto fail_clear;
 
   if (!_roster_store_exec (w->db,
-                           "DROP TABLE users;"
-                           "DROP TABLE user_products;"
-                           "DROP TABLE user_groups;"
-                           "ALTER TABLE users_staging RENAME TO users;"
-                           "ALTER TABLE user_products_staging RENAME TO user_products;"
-                           "ALTER TABLE user_groups_staging RENAME TO user_groups;",
-                           error))
+                           "DROP TABLE IF EXISTS users_old;"
+                           "ALTER TABLE users RENAME TO users_old;"
+                           "ALTER TABLE users_staging RENAME TO users;",
+                           error) ||
+      !save_resources (w, error) ||
+      !protect_staged_admins (w, error))
     goto fail;
 
   synced_at = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
-  n_users = g_strdup_printf ("%" G_GINT64_FORMAT,
-                             query_int64 (w->db, "SELECT count(*) FROM users", 0));
+  n_users = g_strdup_printf ("%u", g_hash_table_size (w->stage_rows));
   n_pages_str = g_strdup_printf ("%u", n_pages);
 
   if (!_roster_store_meta_set (w->db, "sync_synced_at", synced_at, error) ||
@@ -1026,24 +1286,69 @@ sync_commit_func (Worker    *w,
       !_roster_store_exec (w->db, BUMP_USERS_GENERATION_SQL, error))
     goto fail;
 
+  generation = users_generation (w->db);
+
   if (!_roster_store_exec (w->db, "COMMIT", error))
     goto fail;
 
-  _roster_store_exec (w->db, stage_drop_sql, NULL);
-  *out_result = GINT_TO_POINTER (TRUE);
+  result = g_new0 (CommitResult, 1);
+  if (!w->stage_repeated)
+    {
+      result->set = g_steal_pointer (&w->stage_set);
+      roster_user_set_freeze (result->set);
+    }
+  worker_clear_staging (w);
+
+  /* Next in line, ahead of whatever was queued meanwhile: drop the old table,
+   * index the new one, then write the snapshot of the set for the next launch. */
+  sj = g_new0 (SnapshotJob, 1);
+  sj->set = result->set != NULL ? roster_user_set_ref (result->set) : NULL;
+  sj->generation = generation;
+  job = g_new0 (Job, 1);
+  job->func = finish_swap_func;
+  job->data = sj;
+  job->data_free = snapshot_job_free;
+  job->needs_db = TRUE;
+  g_async_queue_push_front (w->queue, job);
+
+  *out_result = result;
   return TRUE;
 
 fail:
   rollback (w->db);
-  _roster_store_exec (w->db, stage_drop_sql, NULL);
-  /* The staging tables may be half renamed only inside the rolled-back
-   * transaction; drop whatever is left so the next sync starts clean. */
-  _roster_store_exec (w->db,
-                      "DROP TABLE IF EXISTS users_staging;"
-                      "DROP TABLE IF EXISTS user_products_staging;"
-                      "DROP TABLE IF EXISTS user_groups_staging;",
-                      NULL);
+fail_clear:
+  worker_clear_staging (w);
+  /* The rename happens only inside the rolled-back transaction: the previous
+   * table is still "users". Drop what the failed sync staged. */
+  _roster_store_exec (w->db, "DROP TABLE IF EXISTS users_staging;", NULL);
   return FALSE;
+}
+
+static gboolean
+finish_swap_func (Worker    *w,
+                  gpointer   data,
+                  gpointer  *out_result,
+                  GError   **error)
+{
+  SnapshotJob *sj = data;
+  g_autoptr(GError) local_error = NULL;
+
+  if (!_roster_store_exec (w->db,
+                           "DROP TABLE IF EXISTS users_old;"
+                           "CREATE UNIQUE INDEX IF NOT EXISTS users_account_id"
+                           " ON users (account_id);",
+                           &local_error))
+    {
+      /* Not fatal: lookups scan the table until the next open indexes it. */
+      g_warning ("Indexing the synced users failed: %s", local_error->message);
+      g_clear_error (&local_error);
+    }
+
+  if (sj->set != NULL && !write_snapshot_func (w, sj, out_result, &local_error))
+    g_debug ("Writing the user set snapshot failed: %s", local_error->message);
+
+  *out_result = GINT_TO_POINTER (TRUE);
+  return TRUE;
 }
 
 static gboolean
@@ -1052,52 +1357,14 @@ sync_abort_func (Worker    *w,
                  gpointer  *out_result,
                  GError   **error)
 {
-  worker_finalize_statements (w);
-  w->staging = FALSE;
+  worker_clear_staging (w);
   rollback (w->db);
 
-  return _roster_store_exec (w->db, stage_drop_sql, error) &&
-         _roster_store_exec (w->db,
-                             "DROP TABLE IF EXISTS users_staging;"
-                             "DROP TABLE IF EXISTS user_products_staging;"
-                             "DROP TABLE IF EXISTS user_groups_staging;",
-                             error);
+  return _roster_store_exec (w->db, "DROP TABLE IF EXISTS users_staging;", error);
 }
 
 /* ------------------------------------------------------------------------- */
 /* Loading                                                                    */
-
-typedef struct
-{
-  RosterUserSet *set;
-  guint64        generation;
-} SnapshotJob;
-
-static void
-snapshot_job_free (gpointer data)
-{
-  SnapshotJob *sj = data;
-
-  roster_user_set_unref (sj->set);
-  g_free (sj);
-}
-
-static gboolean
-write_snapshot_func (Worker    *w,
-                     gpointer   data,
-                     gpointer  *out_result,
-                     GError   **error)
-{
-  SnapshotJob *sj = data;
-  g_autofree char *path = dup_snapshot_path (w->path);
-
-  /* A write since the load makes this set stale: leave the snapshot to the next load. */
-  if (users_generation (w->db) != sj->generation)
-    return TRUE;
-
-  return _roster_user_set_write_snapshot (sj->set, path, sj->generation, STORE_SCHEMA_VERSION,
-                                          error);
-}
 
 /* Queues writing the snapshot of a set just loaded from SQLite behind the jobs already
  * waiting, so that the load's result is not delayed by it. */
@@ -1118,14 +1385,6 @@ queue_snapshot_write (Worker        *w,
   g_async_queue_push (w->queue, job);
 }
 
-/* Group names of one user, copied out of SQLite's row buffers. */
-typedef struct
-{
-  GString *buf;
-  GArray  *offsets;  /* gsize */
-  GPtrArray *ptrs;
-} GroupScratch;
-
 static gboolean
 load_users_func (Worker    *w,
                  gpointer   data,
@@ -1133,28 +1392,27 @@ load_users_func (Worker    *w,
                  GError   **error)
 {
   g_autoptr(RosterUserSet) set = roster_user_set_new ();
-  sqlite3_stmt *su = NULL, *sp = NULL, *sg = NULL;
-  GroupScratch scratch;
+  sqlite3_stmt *stmt = NULL;
+  GString *scratch = g_string_sized_new (256);
+  GString *names = g_string_sized_new (256);
+  GArray *offsets = g_array_new (FALSE, FALSE, sizeof (gsize));
+  GPtrArray *ptrs = g_ptr_array_new ();
   gboolean have_resource[ROSTER_N_PRODUCTS] = { FALSE, };
   gboolean ok = FALSE;
   gboolean mapped = FALSE;
   guint64 generation = 0;
-  int rcu, rcp, rcg;
-
-  scratch.buf = g_string_sized_new (256);
-  scratch.offsets = g_array_new (FALSE, FALSE, sizeof (gsize));
-  scratch.ptrs = g_ptr_array_new ();
+  int rc;
 
   /* A full scan gains nothing from the 32 MB page cache the writers use, and
    * filling it would add that much to the app's peak memory: read through a
    * small one and give the pages back afterwards. */
   _roster_store_exec (w->db, "PRAGMA cache_size = -1024", NULL);
 
-  /* One read transaction so the three scans see the same sync. */
+  /* One read transaction, so the generation matches what is read. */
   if (!_roster_store_exec (w->db, "BEGIN", error))
     goto out;
 
-  /* The snapshot of this very content, when there is one, replaces the scans. */
+  /* The snapshot of this very content, when there is one, replaces the scan. */
   generation = users_generation (w->db);
   if (generation != 0)
     {
@@ -1177,122 +1435,99 @@ load_users_func (Worker    *w,
 
   if (!prepare (w->db,
                 "SELECT account_id, name, email, status, account_type, claim, is_org_admin,"
-                " billable FROM users ORDER BY account_id", &su, error) ||
-      !prepare (w->db,
-                "SELECT account_id, product, resource_id, last_active FROM user_products"
-                " ORDER BY account_id", &sp, error) ||
-      !prepare (w->db,
-                "SELECT account_id, group_name FROM user_groups ORDER BY account_id",
-                &sg, error))
+                " billable, product_access, group_memberships FROM users", &stmt, error))
     goto out;
 
-  rcp = sqlite3_step (sp);
-  rcg = sqlite3_step (sg);
-
-  while ((rcu = sqlite3_step (su)) == SQLITE_ROW)
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       RosterUserRow row;
-      const char *account_id = (const char *) sqlite3_column_text (su, 0);
+      const char *cursor;
+      const char *fields[4];
 
-      row.account_id = account_id;
-      row.name = (const char *) sqlite3_column_text (su, 1);
-      row.email = (const char *) sqlite3_column_text (su, 2);
-      row.status = roster_status_from_string ((const char *) sqlite3_column_text (su, 3));
-      row.account_type = roster_account_type_from_string ((const char *) sqlite3_column_text (su, 4));
-      row.claim = claim_from_string ((const char *) sqlite3_column_text (su, 5));
-      row.org_admin = sqlite3_column_int (su, 6) != 0;
-      row.billable = sqlite3_column_int (su, 7) != 0;
+      row.account_id = (const char *) sqlite3_column_text (stmt, 0);
+      row.name = (const char *) sqlite3_column_text (stmt, 1);
+      row.email = (const char *) sqlite3_column_text (stmt, 2);
+      row.status = roster_status_from_string ((const char *) sqlite3_column_text (stmt, 3));
+      row.account_type = roster_account_type_from_string ((const char *) sqlite3_column_text (stmt, 4));
+      row.claim = claim_from_string ((const char *) sqlite3_column_text (stmt, 5));
+      row.org_admin = sqlite3_column_int (stmt, 6) != 0;
+      row.billable = sqlite3_column_int (stmt, 7) != 0;
       for (guint p = 0; p < ROSTER_N_PRODUCTS; p++)
         row.last_active[p] = -1;
 
-      /* Products: skip orphans, take this user's rows. */
-      while (rcp == SQLITE_ROW)
+      /* key, product, resource id, last active */
+      cursor = (const char *) sqlite3_column_text (stmt, 8);
+      while (_roster_store_unpack_next (&cursor, scratch, fields, 4))
         {
-          int cmp = strcmp ((const char *) sqlite3_column_text (sp, 0), account_id);
+          gint64 product = g_ascii_strtoll (fields[1], NULL, 10);
+          gint64 last = g_ascii_strtoll (fields[3], NULL, 10);
 
-          if (cmp > 0)
-            break;
-          if (cmp == 0)
+          if (product < 0 || product >= ROSTER_N_PRODUCTS)
+            continue;
+          row.last_active[product] = MAX (row.last_active[product], MAX (last, 0));
+          if (!have_resource[product] && fields[2][0] != '\0')
             {
-              int product = sqlite3_column_int (sp, 1);
-              gint64 last = sqlite3_column_int64 (sp, 3);
-
-              if (product >= 0 && product < ROSTER_N_PRODUCTS)
-                {
-                  row.last_active[product] = MAX (row.last_active[product], MAX (last, 0));
-                  if (!have_resource[product])
-                    {
-                      roster_user_set_set_resource_id (set, product,
-                                                       (const char *) sqlite3_column_text (sp, 2));
-                      have_resource[product] = TRUE;
-                    }
-                }
+              roster_user_set_set_resource_id (set, product, fields[2]);
+              have_resource[product] = TRUE;
             }
-          rcp = sqlite3_step (sp);
-        }
-      if (rcp != SQLITE_ROW && rcp != SQLITE_DONE)
-        {
-          _roster_store_fail (error, w->db, rcp, "Reading the cache");
-          goto out;
         }
 
-      g_string_truncate (scratch.buf, 0);
-      g_array_set_size (scratch.offsets, 0);
-      g_ptr_array_set_size (scratch.ptrs, 0);
-      while (rcg == SQLITE_ROW)
+      /* id, name: a group without a readable name shows its id. Both lists are
+       * kept in one buffer as "name\0id\0" pairs. */
+      g_string_truncate (names, 0);
+      g_array_set_size (offsets, 0);
+      g_ptr_array_set_size (ptrs, 0);
+      cursor = (const char *) sqlite3_column_text (stmt, 9);
+      while (_roster_store_unpack_next (&cursor, scratch, fields, 2))
         {
-          int cmp = strcmp ((const char *) sqlite3_column_text (sg, 0), account_id);
+          gsize offset = names->len;
 
-          if (cmp > 0)
-            break;
-          if (cmp == 0)
+          g_array_append_val (offsets, offset);
+          g_string_append (names, fields[1][0] != '\0' ? fields[1] : fields[0]);
+          g_string_append_c (names, '\0');
+          g_string_append (names, fields[0]);
+          g_string_append_c (names, '\0');
+        }
+      if (offsets->len > 0)
+        {
+          guint n_groups = offsets->len;
+
+          for (guint i = 0; i < n_groups; i++)
+            g_ptr_array_add (ptrs, names->str + g_array_index (offsets, gsize, i));
+          g_ptr_array_add (ptrs, NULL);
+          for (guint i = 0; i < n_groups; i++)
             {
-              gsize offset = scratch.buf->len;
+              const char *name = g_ptr_array_index (ptrs, i);
 
-              g_array_append_val (scratch.offsets, offset);
-              g_string_append (scratch.buf, (const char *) sqlite3_column_text (sg, 1));
-              g_string_append_c (scratch.buf, '\0');
+              g_ptr_array_add (ptrs, (gpointer) (name + strlen (name) + 1));
             }
-          rcg = sqlite3_step (sg);
-        }
-      if (rcg != SQLITE_ROW && rcg != SQLITE_DONE)
-        {
-          _roster_store_fail (error, w->db, rcg, "Reading the cache");
-          goto out;
-        }
-
-      if (scratch.offsets->len > 0)
-        {
-          for (guint i = 0; i < scratch.offsets->len; i++)
-            g_ptr_array_add (scratch.ptrs,
-                             scratch.buf->str + g_array_index (scratch.offsets, gsize, i));
-          g_ptr_array_add (scratch.ptrs, NULL);
-          row.group_names = (const char * const *) scratch.ptrs->pdata;
+          g_ptr_array_add (ptrs, NULL);
+          row.group_names = (const char * const *) ptrs->pdata;
+          row.group_ids = (const char * const *) ptrs->pdata + n_groups + 1;
         }
       else
-        row.group_names = NULL;
+        row.group_names = row.group_ids = NULL;
 
       roster_user_set_append_row (set, &row);
     }
 
-  if (rcu != SQLITE_DONE)
+  if (rc != SQLITE_DONE)
     {
-      _roster_store_fail (error, w->db, rcu, "Reading the cache");
+      _roster_store_fail (error, w->db, rc, "Reading the cache");
       goto out;
     }
 
   ok = TRUE;
 
 out:
-  g_clear_pointer (&su, sqlite3_finalize);
-  g_clear_pointer (&sp, sqlite3_finalize);
-  g_clear_pointer (&sg, sqlite3_finalize);
+  g_clear_pointer (&stmt, sqlite3_finalize);
   rollback (w->db);
   _roster_store_exec (w->db, "PRAGMA cache_size = -32768", NULL);
   sqlite3_db_release_memory (w->db);
-  g_string_free (scratch.buf, TRUE);
-  g_array_unref (scratch.offsets);
-  g_ptr_array_unref (scratch.ptrs);
+  g_string_free (scratch, TRUE);
+  g_string_free (names, TRUE);
+  g_array_unref (offsets);
+  g_ptr_array_unref (ptrs);
 
   if (!ok)
     return FALSE;
@@ -1310,6 +1545,72 @@ out:
   return TRUE;
 }
 
+typedef struct
+{
+  char   *first;   /* product key, or group id */
+  char   *second;  /* resource id, or group name */
+  int     product;
+  gint64  last_active;
+} Unpacked;
+
+static void
+unpacked_clear (gpointer data)
+{
+  Unpacked *u = data;
+
+  g_free (u->first);
+  g_free (u->second);
+}
+
+static int
+compare_products (gconstpointer a,
+                  gconstpointer b)
+{
+  const Unpacked *x = a, *y = b;
+
+  if (x->product != y->product)
+    return x->product < y->product ? -1 : 1;
+  return strcmp (x->second, y->second);
+}
+
+static int
+compare_groups (gconstpointer a,
+                gconstpointer b)
+{
+  const Unpacked *x = a, *y = b;
+
+  return strcmp (x->second, y->second);
+}
+
+static GArray *
+unpack_list (const char *packed,
+             gboolean    products)
+{
+  GArray *list = g_array_new (FALSE, TRUE, sizeof (Unpacked));
+  g_autoptr(GString) scratch = g_string_new (NULL);
+  const char *fields[4];
+
+  g_array_set_clear_func (list, unpacked_clear);
+  while (_roster_store_unpack_next (&packed, scratch, fields, products ? 4 : 2))
+    {
+      Unpacked u = { 0 };
+
+      u.first = g_strdup (fields[0]);
+      if (products)
+        {
+          u.product = (int) g_ascii_strtoll (fields[1], NULL, 10);
+          u.second = g_strdup (fields[2]);
+          u.last_active = g_ascii_strtoll (fields[3], NULL, 10);
+        }
+      else
+        u.second = g_strdup (fields[1]);
+      g_array_append_val (list, u);
+    }
+
+  g_array_sort (list, products ? compare_products : compare_groups);
+  return list;
+}
+
 static gboolean
 load_user_func (Worker    *w,
                 gpointer   data,
@@ -1321,18 +1622,18 @@ load_user_func (Worker    *w,
   sqlite3_stmt *stmt = NULL;
   int rc;
 
-  if (!_roster_store_exec (w->db, "BEGIN", error))
-    return FALSE;
-
   if (!prepare (w->db,
-                "SELECT name, email, account_type, status, claim, platform_roles"
-                " FROM users WHERE account_id = ?1", &stmt, error))
-    goto fail;
+                "SELECT name, email, account_type, status, claim, platform_roles,"
+                " product_access, group_memberships FROM users WHERE account_id = ?1",
+                &stmt, error))
+    return FALSE;
   sqlite3_bind_text (stmt, 1, account_id, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
       const char *roles = (const char *) sqlite3_column_text (stmt, 5);
+      g_autoptr(GArray) products = unpack_list ((const char *) sqlite3_column_text (stmt, 6), TRUE);
+      g_autoptr(GArray) groups = unpack_list ((const char *) sqlite3_column_text (stmt, 7), FALSE);
 
       user = roster_user_new (account_id,
                               (const char *) sqlite3_column_text (stmt, 0),
@@ -1348,62 +1649,36 @@ load_user_func (Worker    *w,
             if (*parts[i])
               roster_user_add_platform_role (user, parts[i]);
         }
+      for (guint i = 0; i < products->len; i++)
+        {
+          const Unpacked *u = &g_array_index (products, Unpacked, i);
+
+          roster_user_add_product (user, u->first, u->second, u->last_active);
+        }
+      for (guint i = 0; i < groups->len; i++)
+        {
+          const Unpacked *u = &g_array_index (groups, Unpacked, i);
+
+          roster_user_add_group (user, u->first, u->second[0] != '\0' ? u->second : NULL);
+        }
     }
   else if (rc != SQLITE_DONE)
     {
       _roster_store_fail (error, w->db, rc, "Reading the cache");
-      goto fail;
+      sqlite3_finalize (stmt);
+      return FALSE;
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  sqlite3_finalize (stmt);
 
   if (user == NULL)
     {
       g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_NOT_FOUND,
                    "No cached user with account id %s", account_id);
-      goto fail;
+      return FALSE;
     }
 
-  if (!prepare (w->db,
-                "SELECT product_key, resource_id, last_active FROM user_products"
-                " WHERE account_id = ?1 ORDER BY product, resource_id", &stmt, error))
-    goto fail;
-  sqlite3_bind_text (stmt, 1, account_id, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    roster_user_add_product (user,
-                             (const char *) sqlite3_column_text (stmt, 0),
-                             (const char *) sqlite3_column_text (stmt, 1),
-                             sqlite3_column_int64 (stmt, 2));
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  if (rc != SQLITE_DONE)
-    {
-      _roster_store_fail (error, w->db, rc, "Reading the cache");
-      goto fail;
-    }
-
-  if (!prepare (w->db,
-                "SELECT group_id, group_name FROM user_groups WHERE account_id = ?1"
-                " ORDER BY group_name", &stmt, error))
-    goto fail;
-  sqlite3_bind_text (stmt, 1, account_id, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    roster_user_add_group (user,
-                           (const char *) sqlite3_column_text (stmt, 0),
-                           (const char *) sqlite3_column_text (stmt, 1));
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  if (rc != SQLITE_DONE)
-    {
-      _roster_store_fail (error, w->db, rc, "Reading the cache");
-      goto fail;
-    }
-
-  rollback (w->db);
   *out_result = g_steal_pointer (&user);
   return TRUE;
-
-fail:
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  rollback (w->db);
-  return FALSE;
 }
 
 /* ------------------------------------------------------------------------- */
@@ -1425,15 +1700,6 @@ update_data_free (UpdateData *u)
   g_free (u->resource_id);
   g_free (u);
 }
-
-/* Same rule as roster_user_is_billable(). */
-static const char recompute_user_sql[] =
-  "UPDATE users SET"
-  " billable = (status = 'active' AND account_type NOT IN ('app', 'customer')"
-  "             AND EXISTS (SELECT 1 FROM user_products p WHERE p.account_id = users.account_id)),"
-  " last_active = COALESCE ((SELECT max (last_active) FROM user_products p"
-  "                          WHERE p.account_id = users.account_id), 0)"
-  " WHERE account_id = ?1";
 
 static gboolean
 exec_bound (sqlite3     *db,
@@ -1458,6 +1724,11 @@ exec_bound (sqlite3     *db,
   return TRUE;
 }
 
+/* Same rule as roster_user_is_billable(); ?2 is the packed product access. */
+#define BILLABLE_SQL(access) \
+  "(status = 'active' AND account_type NOT IN ('app', 'customer')" \
+  " AND coalesce (" access ", '') != '')"
+
 static gboolean
 update_status_func (Worker    *w,
                     gpointer   data,
@@ -1469,6 +1740,7 @@ update_status_func (Worker    *w,
   if (!_roster_store_exec (w->db, "BEGIN IMMEDIATE", error))
     return FALSE;
 
+  /* SET sees the old status; the billable rule needs the new one, hence two steps. */
   if (!exec_bound (w->db, "UPDATE users SET status = ?2 WHERE account_id = ?1",
                    u->account_id, roster_status_to_string (u->status), error))
     goto fail;
@@ -1478,7 +1750,10 @@ update_status_func (Worker    *w,
                    "No cached user with account id %s", u->account_id);
       goto fail;
     }
-  if (!exec_bound (w->db, recompute_user_sql, u->account_id, NULL, error) ||
+  if (!exec_bound (w->db,
+                   "UPDATE users SET billable = " BILLABLE_SQL ("product_access")
+                   " WHERE account_id = ?1",
+                   u->account_id, NULL, error) ||
       !_roster_store_exec (w->db, BUMP_USERS_GENERATION_SQL, error) ||
       !_roster_store_exec (w->db, "COMMIT", error))
     goto fail;
@@ -1499,50 +1774,85 @@ update_product_func (Worker    *w,
 {
   UpdateData *u = data;
   sqlite3_stmt *stmt = NULL;
+  g_autoptr(GArray) products = NULL;
+  g_autoptr(GString) packed = g_string_new (NULL);
+  gboolean found = FALSE;
+  gint64 last_active = 0;
 
   if (!_roster_store_exec (w->db, "BEGIN IMMEDIATE", error))
     return FALSE;
 
-  if (!prepare (w->db, "SELECT count(*) FROM users WHERE account_id = ?1", &stmt, error))
+  if (!prepare (w->db, "SELECT product_access FROM users WHERE account_id = ?1", &stmt, error))
     goto fail;
   sqlite3_bind_text (stmt, 1, u->account_id, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_ROW || sqlite3_column_int (stmt, 0) == 0)
+  if (sqlite3_step (stmt) != SQLITE_ROW)
     {
-      sqlite3_finalize (stmt);
       g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_NOT_FOUND,
                    "No cached user with account id %s", u->account_id);
       goto fail;
     }
-  sqlite3_finalize (stmt);
-  stmt = NULL;
+  products = unpack_list ((const char *) sqlite3_column_text (stmt, 0), TRUE);
+  g_clear_pointer (&stmt, sqlite3_finalize);
 
-  if (u->has_access)
+  for (guint i = 0; i < products->len; i++)
     {
-      /* Reuse the API key other users have on this resource ("jira-software"
-       * rather than our short nick) so the row looks like a synced one. */
-      if (!prepare (w->db,
-                    "INSERT INTO user_products (account_id, product_key, product, resource_id,"
-                    " last_active) VALUES (?1, COALESCE ((SELECT product_key FROM user_products"
-                    " WHERE resource_id = ?3 LIMIT 1), ?4), ?2, ?3, 0)"
-                    " ON CONFLICT (account_id, resource_id) DO NOTHING",
+      if (g_strcmp0 (g_array_index (products, Unpacked, i).second, u->resource_id) != 0)
+        continue;
+      found = TRUE;
+      if (!u->has_access)
+        g_array_remove_index (products, i--);
+    }
+
+  if (u->has_access && !found)
+    {
+      Unpacked added = { 0 };
+
+      /* Reuse the API's key for this resource ("jira-software" rather than our
+       * short nick) so the entry looks like a synced one. */
+      if (!prepare (w->db, "SELECT product_key FROM resources WHERE resource_id = ?1",
                     &stmt, error))
         goto fail;
-      sqlite3_bind_text (stmt, 1, u->account_id, -1, SQLITE_STATIC);
-      sqlite3_bind_int (stmt, 2, u->product);
-      sqlite3_bind_text (stmt, 3, u->resource_id, -1, SQLITE_STATIC);
-      _roster_store_bind_text (stmt, 4, roster_product_to_string (u->product) ?
-                                        roster_product_to_string (u->product) : "other");
-      if (!step_done (w->db, stmt, "Updating the cache", error))
-        goto fail;
+      sqlite3_bind_text (stmt, 1, u->resource_id, -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        added.first = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      else
+        added.first = g_strdup (roster_product_to_string (u->product) ?
+                                roster_product_to_string (u->product) : "other");
       g_clear_pointer (&stmt, sqlite3_finalize);
+      added.second = g_strdup (u->resource_id);
+      added.product = u->product;
+      g_array_append_val (products, added);
     }
-  else if (!exec_bound (w->db,
-                        "DELETE FROM user_products WHERE account_id = ?1 AND resource_id = ?2",
-                        u->account_id, u->resource_id, error))
-    goto fail;
 
-  if (!exec_bound (w->db, recompute_user_sql, u->account_id, NULL, error) ||
-      !_roster_store_exec (w->db, BUMP_USERS_GENERATION_SQL, error) ||
+  for (guint i = 0; i < products->len; i++)
+    {
+      const Unpacked *p = &g_array_index (products, Unpacked, i);
+
+      if (i > 0)
+        g_string_append_c (packed, '\n');
+      _roster_store_pack_field (packed, p->first);
+      g_string_append_printf (packed, "\t%d\t", p->product);
+      _roster_store_pack_field (packed, p->second);
+      g_string_append_printf (packed, "\t%" G_GINT64_FORMAT, p->last_active);
+      last_active = MAX (last_active, p->last_active);
+    }
+
+  if (!prepare (w->db,
+                "UPDATE users SET product_access = ?2, last_active = ?3,"
+                " billable = " BILLABLE_SQL ("?2") " WHERE account_id = ?1",
+                &stmt, error))
+    goto fail;
+  sqlite3_bind_text (stmt, 1, u->account_id, -1, SQLITE_STATIC);
+  if (products->len > 0)
+    sqlite3_bind_text (stmt, 2, packed->str, packed->len, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, 2);
+  sqlite3_bind_int64 (stmt, 3, last_active);
+  if (!step_done (w->db, stmt, "Updating the cache", error))
+    goto fail;
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  if (!_roster_store_exec (w->db, BUMP_USERS_GENERATION_SQL, error) ||
       !_roster_store_exec (w->db, "COMMIT", error))
     goto fail;
 
@@ -1896,18 +2206,15 @@ wipe_func (Worker    *w,
            gpointer  *out_result,
            GError   **error)
 {
-  worker_finalize_statements (w);
-  w->staging = FALSE;
+  worker_clear_staging (w);
 
   if (!_roster_store_exec (w->db, "BEGIN IMMEDIATE", error))
     return FALSE;
   if (!_roster_store_exec (w->db,
                            "DELETE FROM users;"
-                           "DELETE FROM user_products;"
-                           "DELETE FROM user_groups;"
+                           "DELETE FROM resources;"
                            "DROP TABLE IF EXISTS users_staging;"
-                           "DROP TABLE IF EXISTS user_products_staging;"
-                           "DROP TABLE IF EXISTS user_groups_staging;"
+                           "DROP TABLE IF EXISTS users_old;"
                            "DELETE FROM meta WHERE key LIKE 'sync\\_%' ESCAPE '\\';"
                            BUMP_USERS_GENERATION_SQL
                            "COMMIT;",
@@ -1959,7 +2266,7 @@ append_json_string (GString    *out,
 
 static const char * const export_tables[] = {
   "meta", "settings", "protected_accounts", "protected_removals",
-  "users", "user_products", "user_groups",
+  "users", "resources",
   "jobs", "job_targets", "audit",
 };
 
@@ -2382,27 +2689,48 @@ roster_store_sync_commit_async (RosterStore         *self,
   g_return_if_fail (ROSTER_IS_STORE (self));
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  push_async (self, sync_commit_func, GUINT_TO_POINTER (n_pages), NULL, NULL, TRUE,
-              roster_store_sync_commit_async, cancellable, callback, user_data);
+  push_async (self, sync_commit_func, GUINT_TO_POINTER (n_pages), NULL, commit_result_free,
+              TRUE, roster_store_sync_commit_async, cancellable, callback, user_data);
 }
 
-gboolean
-roster_store_sync_commit_finish (RosterStore   *self,
-                                 GAsyncResult  *result,
-                                 GError       **error)
+static gboolean
+take_commit_result (CommitResult   *result,
+                    RosterUserSet **out_users)
 {
-  return finish_boolean (self, result, roster_store_sync_commit_async, error);
+  if (result == NULL)
+    return FALSE;
+  if (out_users != NULL)
+    *out_users = g_steal_pointer (&result->set);
+  commit_result_free (result);
+  return TRUE;
 }
 
 gboolean
-roster_store_sync_commit_sync (RosterStore   *self,
-                               guint          n_pages,
-                               GCancellable  *cancellable,
-                               GError       **error)
+roster_store_sync_commit_finish (RosterStore    *self,
+                                 GAsyncResult   *result,
+                                 RosterUserSet **out_users,
+                                 GError        **error)
+{
+  if (out_users != NULL)
+    *out_users = NULL;
+  return take_commit_result (finish_pointer (self, result, roster_store_sync_commit_async, error),
+                             out_users);
+}
+
+gboolean
+roster_store_sync_commit_sync (RosterStore    *self,
+                               guint           n_pages,
+                               RosterUserSet **out_users,
+                               GCancellable   *cancellable,
+                               GError        **error)
 {
   g_return_val_if_fail (ROSTER_IS_STORE (self), FALSE);
-  return run_sync_boolean (self, sync_commit_func, GUINT_TO_POINTER (n_pages), NULL,
-                           cancellable, error);
+
+  if (out_users != NULL)
+    *out_users = NULL;
+  return take_commit_result (run_sync (self, sync_commit_func, GUINT_TO_POINTER (n_pages), NULL,
+                                       TRUE, cancellable, error),
+                             out_users);
 }
 
 void

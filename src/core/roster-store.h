@@ -78,10 +78,14 @@ gpointer     roster_store_run_sync          (RosterStore         *self,
                                              GCancellable        *cancellable,
                                              GError             **error);
 
-/* Sync staging. begin clears the staging tables; stage appends a batch
- * (element-type RosterUser); commit swaps staging in one transaction and records
- * RosterSyncInfo; abort drops the staging data. Writes are queued in order, so a
- * caller can stage batch N+1 before batch N has finished. */
+/* Sync staging. begin clears the staging table; stage appends a batch
+ * (element-type RosterUser); commit swaps staging in one transaction, records
+ * RosterSyncInfo and protects the org admins it brought in (unless the admin
+ * removed that protection before); abort drops the staging data. Writes are
+ * queued in order, so a caller can stage batch N+1 before batch N has finished.
+ * commit also hands back (out_users, nullable) the frozen user set of what it
+ * committed, built while staging; it is NULL when the set has to be loaded with
+ * roster_store_load_users_async() instead (the API repeated an account). */
 void         roster_store_sync_begin_async  (RosterStore         *self,
                                              GCancellable        *cancellable,
                                              GAsyncReadyCallback  callback,
@@ -104,6 +108,7 @@ void         roster_store_sync_commit_async (RosterStore         *self,
                                              gpointer             user_data);
 gboolean     roster_store_sync_commit_finish (RosterStore        *self,
                                              GAsyncResult        *result,
+                                             RosterUserSet      **out_users,
                                              GError             **error);
 void         roster_store_sync_abort        (RosterStore         *self);
 
@@ -158,6 +163,7 @@ gboolean     roster_store_sync_stage_sync   (RosterStore         *self,
                                              GError             **error);
 gboolean     roster_store_sync_commit_sync  (RosterStore         *self,
                                              guint                n_pages,
+                                             RosterUserSet      **out_users,
                                              GCancellable        *cancellable,
                                              GError             **error);
 

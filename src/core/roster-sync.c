@@ -65,6 +65,9 @@ typedef struct
   gboolean      began;
   gboolean      fetching_done;
   gboolean      committing;
+  RosterUserSet *users;        /* (owned) (nullable) what the commit handed back */
+  gint64        started;       /* monotonic µs, for the debug log */
+  gint64        commit_started;
 } SyncState;
 
 typedef struct
@@ -105,6 +108,7 @@ sync_state_free (gpointer data)
   g_clear_object (&state->cancellable);
   g_clear_error (&state->error);
   g_clear_pointer (&state->deferred_cursor, g_free);
+  g_clear_pointer (&state->users, roster_user_set_unref);
   g_clear_object (&state->self);
   g_free (state);
 }
@@ -433,7 +437,7 @@ commit_cb (GObject      *object,
   SyncState *state = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
-  if (!roster_store_sync_commit_finish (ROSTER_STORE (object), result, &error))
+  if (!roster_store_sync_commit_finish (ROSTER_STORE (object), result, &state->users, &error))
     {
       roster_store_sync_abort (state->self->store);
       state->self->running = FALSE;
@@ -442,6 +446,10 @@ commit_cb (GObject      *object,
     }
 
   state->self->running = FALSE;
+  g_debug ("Synced %u users in %u pages: %.3f s (pages done after %.3f s, commit %.3f s)",
+           state->n_users, state->n_pages, (g_get_monotonic_time () - state->started) / 1e6,
+           (state->commit_started - state->started) / 1e6,
+           (g_get_monotonic_time () - state->commit_started) / 1e6);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -479,6 +487,7 @@ maybe_finish (GTask *task)
     return;
 
   state->committing = TRUE;
+  state->commit_started = g_get_monotonic_time ();
   roster_store_sync_commit_async (state->self->store, state->n_pages, NULL,
                                   commit_cb, g_object_ref (task));
 }
@@ -626,6 +635,7 @@ roster_sync_run_async (RosterSync          *self,
     }
 
   state = g_new0 (SyncState, 1);
+  state->started = g_get_monotonic_time ();
   state->self = g_object_ref (self);
   state->cancellable = g_cancellable_new ();
   if (cancellable != NULL)
@@ -649,6 +659,7 @@ gboolean
 roster_sync_run_finish (RosterSync      *self,
                         GAsyncResult    *result,
                         RosterSyncInfo  *out_info,
+                        RosterUserSet  **out_users,
                         GError         **error)
 {
   GTask *task;
@@ -660,8 +671,14 @@ roster_sync_run_finish (RosterSync      *self,
   task = G_TASK (result);
   state = g_task_get_task_data (task);
 
+  if (out_users != NULL)
+    *out_users = NULL;
+
   if (!g_task_propagate_boolean (task, error))
     return FALSE;
+
+  if (out_users != NULL)
+    *out_users = g_steal_pointer (&state->users);
 
   if (out_info != NULL)
     {

@@ -33,9 +33,12 @@ void        roster_sync_run_async      (RosterSync          *self,
                                         GCancellable        *cancellable,
                                         GAsyncReadyCallback  callback,
                                         gpointer             user_data);
+/* out_users (nullable): the synced user set, frozen, or NULL when it has to be
+ * loaded from the store (see roster_store_sync_commit_finish()). */
 gboolean    roster_sync_run_finish     (RosterSync          *self,
                                         GAsyncResult        *result,
                                         RosterSyncInfo      *out_info,
+                                        RosterUserSet      **out_users,
                                         GError             **error);
 
 /* Finds the cursor in `"links":{…"next":"…"}` at the end of a users search

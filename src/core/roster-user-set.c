@@ -34,7 +34,7 @@ typedef struct
   guint32 account_id;
   guint32 name;
   guint32 email;        /* NO_STRING when hidden */
-  guint32 search_key;   /* set by freeze */
+  guint32 search_key;   /* set on append */
   guint32 groups;       /* index of the first entry of the user's run in group_ptrs */
   guint8  status;
   guint8  account_type;
@@ -315,6 +315,21 @@ intern_group (RosterUserSet *self,
   return self->group_names->len - 1;
 }
 
+/* Search keys: folded name, '\n', folded email. The newline cannot come from a
+ * query (folding turns it into a space), so no match spans the two parts. Made
+ * on append, so that a set built while a sync runs costs little to freeze. */
+static guint32
+add_search_key (RosterUserSet *self,
+                guint32        name,
+                guint32        email)
+{
+  g_autofree char *folded_name = roster_fold_for_search (pool_get (self, name));
+  g_autofree char *folded_email = roster_fold_for_search (pool_get (self, email));
+  g_autofree char *key = g_strconcat (folded_name, "\n", folded_email, NULL);
+
+  return pool_add (self, key);
+}
+
 static void
 append_internal (RosterUserSet       *self,
                  const RosterUserRow *row,
@@ -327,7 +342,7 @@ append_internal (RosterUserSet       *self,
   record.name = pool_add (self, row->name != NULL ? row->name : "");
   record.email = (row->email != NULL && row->email[0] != '\0') ? pool_add (self, row->email)
                                                                : NO_STRING;
-  record.search_key = NO_STRING;
+  record.search_key = add_search_key (self, record.name, record.email);
   record.status = (guint8) row->status;
   record.account_type = (guint8) row->account_type;
   record.claim = (guint8) row->claim;
@@ -360,7 +375,11 @@ append_internal (RosterUserSet       *self,
               id = ref->id;
             }
           else
-            name = row->group_names[g];
+            {
+              name = row->group_names[g];
+              if (row->group_ids != NULL && row->group_ids[g] != NULL && row->group_ids[g][0] != '\0')
+                id = row->group_ids[g];
+            }
 
           if (name == NULL)
             continue;
@@ -553,18 +572,6 @@ roster_user_set_freeze (RosterUserSet *self)
   g_return_if_fail (!self->frozen);
 
   n = self->records->len;
-
-  /* Search keys: folded name, '\n', folded email. The newline cannot come from a
-   * query (folding turns it into a space), so no match spans the two parts. */
-  for (guint i = 0; i < n; i++)
-    {
-      Record *record = &g_array_index (self->records, Record, i);
-      g_autofree char *name = roster_fold_for_search (pool_get (self, record->name));
-      g_autofree char *email = roster_fold_for_search (pool_get (self, record->email));
-      g_autofree char *key = g_strconcat (name, "\n", email, NULL);
-
-      record->search_key = pool_add (self, key);
-    }
 
   order = g_new (guint32, MAX (n, 1));
   for (guint i = 0; i < n; i++)

@@ -43,6 +43,7 @@ typedef struct
   /* Per product: -1 no access, 0 access but never active, else unix seconds. */
   gint64              last_active[ROSTER_N_PRODUCTS];
   const char * const *group_names;   /* (nullable) NULL-terminated */
+  const char * const *group_ids;     /* (nullable) parallel to group_names; entries may be "" */
 } RosterUserRow;
 
 void               roster_user_set_append_row        (RosterUserSet       *self,

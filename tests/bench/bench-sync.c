@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <sys/resource.h>
 
 #include "roster-admin-api.h"
 #include "roster-context.h"
@@ -130,6 +131,17 @@ full_sync (RosterSandbox *sandbox,
   return (g_get_monotonic_time () - start) / 1e6;
 }
 
+/* CPU seconds used by the whole process (every thread, the in-process sandbox too). */
+static double
+cpu_seconds (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
+         (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -167,12 +179,16 @@ main (int   argc,
     {
       guint pages = 0, synced = 0;
       guint64 bytes = 0;
+      double cpu0 = cpu_seconds ();
       double raw = raw_fetch (sandbox, &pages, &bytes);
+      double cpu1 = cpu_seconds ();
       double sync = full_sync (sandbox, &synced);
+      double cpu2 = cpu_seconds ();
 
       g_assert_cmpuint (synced, ==, roster_sandbox_get_n_users (sandbox));
-      g_print ("round %d: raw fetch %.3f s (%u pages, %.1f MB), sync %.3f s (%u users), ratio %.3f\n",
-               r + 1, raw, pages, bytes / 1e6, sync, synced, sync / raw);
+      g_print ("round %d: raw fetch %.3f s (%u pages, %.1f MB, CPU %.2f s), "
+               "sync %.3f s (%u users, CPU %.2f s), ratio %.3f\n",
+               r + 1, raw, pages, bytes / 1e6, cpu1 - cpu0, sync, synced, cpu2 - cpu1, sync / raw);
       best_raw = MIN (best_raw, raw);
       best_sync = MIN (best_sync, sync);
     }
