@@ -9,6 +9,7 @@
 #include "roster-search-index.h"
 #include "roster-stats.h"
 #include "roster-user-set.h"
+#include "roster-user-set-private.h"
 
 #define DAY 86400
 #define NOW ((gint64) 1780000000)
@@ -162,6 +163,77 @@ test_fold (void)
       g_autofree char *folded = roster_fold_for_search (cases[i].in);
 
       g_assert_cmpstr (folded, ==, cases[i].out);
+    }
+}
+
+/* The fold remembers characters; it must give exactly what folding the whole
+ * string at once gives, for every code point (the cache fills past its limit
+ * along the way, so the path without it runs too). */
+static void
+test_fold_per_character (void)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  guint n_checked = 0;
+
+  for (gunichar c = 0x80; c < 0x30000; c++)
+    {
+      if (c >= 0xd800 && c <= 0xdfff)
+        continue;
+      g_string_append_unichar (text, c);
+      /* ASCII in between, and sometimes the controls that become spaces. */
+      g_string_append_c (text, "Ab\tz"[c % 4]);
+
+      if (text->len > 200 || c == 0x2ffff)
+        {
+          g_autofree char *fast = roster_fold_for_search (text->str);
+          g_autofree char *slow = _roster_fold_for_search_slow (text->str);
+
+          g_assert_cmpstr (fast, ==, slow);
+          g_string_truncate (text, 0);
+          n_checked++;
+        }
+    }
+  g_assert_cmpuint (n_checked, >, 1000);
+}
+
+/* A frozen set is in the order of the folded name, then the account id, however
+ * names share their beginnings (the sort takes shortcuts for those). */
+static void
+test_user_set_order (void)
+{
+  const char *names[] = { "Ann", "ann", "Anna", "Ånna", "Anna Maria Johanna von Habsburg",
+                          "Anna Maria Johanna von Habsburg-Lothringen", "Анна Каренина",
+                          "Анна Каренина-Вронская", "李小龙", "", "Zoë", "zoe", "anna maria" };
+  g_autoptr(RosterUserSet) set = roster_user_set_new ();
+  GRand *rand = g_rand_new_with_seed (11);
+  guint n = 3000;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *account_id = g_strdup_printf ("%c%u-%08x", 'a' + g_rand_int_range (rand, 0, 3),
+                                                     g_rand_int_range (rand, 0, 50), i);
+      RosterUserRow row = { 0 };
+
+      row.account_id = account_id;
+      row.name = names[g_rand_int_range (rand, 0, G_N_ELEMENTS (names))];
+      for (guint p = 0; p < ROSTER_N_PRODUCTS; p++)
+        row.last_active[p] = -1;
+      roster_user_set_append_row (set, &row);
+    }
+  roster_user_set_freeze (set);
+  g_rand_free (rand);
+
+  g_assert_cmpuint (roster_user_set_get_n_users (set), ==, n);
+  for (guint i = 1; i < n; i++)
+    {
+      g_autofree char *a = roster_fold_for_search (roster_user_set_get_name (set, i - 1));
+      g_autofree char *b = roster_fold_for_search (roster_user_set_get_name (set, i));
+      int by_name = strcmp (a, b);
+
+      g_assert_cmpint (by_name, <=, 0);
+      if (by_name == 0)
+        g_assert_cmpint (strcmp (roster_user_set_get_account_id (set, i - 1),
+                                 roster_user_set_get_account_id (set, i)), <, 0);
     }
 }
 
@@ -962,6 +1034,8 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/roster/query/fold", test_fold);
+  g_test_add_func ("/roster/query/fold-per-character", test_fold_per_character);
+  g_test_add_func ("/roster/query/user-set-order", test_user_set_order);
   g_test_add_func ("/roster/query/user-set-basic", test_user_set_basic);
   g_test_add_func ("/roster/query/user-set-threads", test_user_set_threads);
   g_test_add_func ("/roster/query/user-set-memory", test_user_set_memory);

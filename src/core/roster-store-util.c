@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib.h>
 
 #include "roster-store-private.h"
@@ -141,24 +143,22 @@ _roster_store_pack_field (GString    *out,
                           const char *field)
 {
   const char *p = field != NULL ? field : "";
-  const char *run = p;
 
-  for (; *p != '\0'; p++)
+  for (;;)
     {
-      const char *escape;
+      gsize run = strcspn (p, "\\\t\n");
 
+      g_string_append_len (out, p, run);
+      p += run;
       switch (*p)
         {
-        case '\\': escape = "\\\\"; break;
-        case '\t': escape = "\\t"; break;
-        case '\n': escape = "\\n"; break;
-        default: continue;
+        case '\0': return;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        default: g_string_append (out, "\\n"); break;
         }
-      g_string_append_len (out, run, p - run);
-      g_string_append (out, escape);
-      run = p + 1;
+      p++;
     }
-  g_string_append_len (out, run, p - run);
 }
 
 gboolean

@@ -773,7 +773,10 @@ open_func (Worker    *w,
                            "PRAGMA synchronous = NORMAL;"
                            "PRAGMA foreign_keys = ON;"
                            "PRAGMA temp_store = MEMORY;"
-                           "PRAGMA cache_size = -32768;",
+                           "PRAGMA cache_size = -32768;"
+                           /* A sync grows the WAL to about the size of the users;
+                            * give the space back once it has been checkpointed. */
+                           "PRAGMA journal_size_limit = 16777216;",
                            error))
     {
       sqlite3_close_v2 (db);
@@ -939,6 +942,8 @@ worker_clear_staging (Worker *w)
   g_clear_pointer (&w->stage_set, roster_user_set_unref);
   if (w->stage_buf != NULL)
     g_string_free (g_steal_pointer (&w->stage_buf), TRUE);
+  if (w->staging && w->db != NULL)
+    _roster_store_exec (w->db, "PRAGMA wal_autocheckpoint = 1000", NULL);
   w->staging = FALSE;
   w->stage_repeated = FALSE;
 }
@@ -973,6 +978,10 @@ sync_begin_func (Worker    *w,
   w->stage_admins = g_ptr_array_new_with_free_func (g_free);
   w->stage_set = roster_user_set_new ();
   w->stage_buf = g_string_sized_new (512);
+  /* No checkpoint between pages: copying the WAL back into the file (and
+   * syncing it) would stall the pipeline several times per sync. The first
+   * commit after the sync (finish_swap_func) folds it in once. */
+  _roster_store_exec (w->db, "PRAGMA wal_autocheckpoint = 0", NULL);
   w->staging = TRUE;
   *out_result = GINT_TO_POINTER (TRUE);
   return TRUE;

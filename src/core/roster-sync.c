@@ -25,8 +25,12 @@
 
 #define DEFAULT_PAGE_SIZE 100
 /* Pages fetched but not yet staged. Beyond this the next request waits, so a
- * fast server cannot pile up bodies and parse trees faster than we store them. */
-#define MAX_PAGES_IN_PIPELINE 4
+ * fast server cannot pile up bodies and parsed users faster than we store them
+ * (16 pages of 100 users are about 2 MB). */
+#define MAX_PAGES_IN_PIPELINE 16
+/* Parsed pages are staged this many at a time: one store transaction (and one
+ * trip through the store's queue) per batch instead of per page. */
+#define PAGES_PER_STAGE 4
 
 struct _RosterSync
 {
@@ -61,6 +65,12 @@ typedef struct
   guint         n_users;
   guint         total;
   guint         in_pipeline;   /* pages fetched and not yet staged */
+  GHashTable   *parsed;        /* (owned) page number → GPtrArray of users, parsed
+                                * out of order and waiting for their turn */
+  guint         next_fetch_seq;
+  guint         next_stage_seq;
+  GPtrArray    *batch;         /* (owned) (nullable) users in page order, to stage next */
+  guint         batch_pages;
   char         *deferred_cursor; /* (owned) (nullable) next fetch held back */
   gboolean      began;
   gboolean      fetching_done;
@@ -75,6 +85,7 @@ typedef struct
   GBytes    *body;           /* (owned) */
   char      *peeked_cursor;  /* (owned) (nullable) */
   gboolean   speculated;     /* the next fetch was already started */
+  guint      seq;            /* page number, from 0 */
   GPtrArray *users;          /* (owned) (nullable) result */
   char      *next_cursor;    /* (owned) (nullable) result */
 } PageWork;
@@ -109,6 +120,8 @@ sync_state_free (gpointer data)
   g_clear_error (&state->error);
   g_clear_pointer (&state->deferred_cursor, g_free);
   g_clear_pointer (&state->users, roster_user_set_unref);
+  g_clear_pointer (&state->batch, g_ptr_array_unref);
+  g_clear_pointer (&state->parsed, g_hash_table_unref);
   g_clear_object (&state->self);
   g_free (state);
 }
@@ -263,17 +276,25 @@ parse_page_thread (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
+typedef struct
+{
+  GTask *task;     /* (owned) */
+  guint  n_pages;
+} StageBatch;
+
 static void
 stage_cb (GObject      *object,
           GAsyncResult *result,
           gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  StageBatch *sb = user_data;
+  g_autoptr(GTask) task = sb->task;
   SyncState *state = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
   state->outstanding--;
-  state->in_pipeline--;
+  state->in_pipeline -= sb->n_pages;
+  g_free (sb);
 
   if (!roster_store_sync_stage_finish (ROSTER_STORE (object), result, &error))
     fail (task, g_steal_pointer (&error));
@@ -287,6 +308,46 @@ stage_cb (GObject      *object,
     }
 
   maybe_finish (task);
+}
+
+static void
+flush_batch (GTask *task)
+{
+  SyncState *state = g_task_get_task_data (task);
+  StageBatch *sb;
+
+  if (state->batch_pages == 0)
+    return;
+
+  sb = g_new0 (StageBatch, 1);
+  sb->task = g_object_ref (task);
+  sb->n_pages = state->batch_pages;
+  state->outstanding++;
+  roster_store_sync_stage_async (state->self->store, state->batch, state->cancellable,
+                                 stage_cb, sb);
+  g_clear_pointer (&state->batch, g_ptr_array_unref);
+  state->batch_pages = 0;
+}
+
+/* Moves the pages whose turn has come into the batch, in page order (a later
+ * page wins when the API repeats an account), and stages full batches. */
+static void
+queue_parsed_pages (GTask *task)
+{
+  SyncState *state = g_task_get_task_data (task);
+  gpointer users;
+
+  while (g_hash_table_steal_extended (state->parsed, GUINT_TO_POINTER (state->next_stage_seq),
+                                      NULL, &users))
+    {
+      if (state->batch == NULL)
+        state->batch = g_ptr_array_new_with_free_func (g_object_unref);
+      g_ptr_array_extend_and_steal (state->batch, users);
+      state->batch_pages++;
+      state->next_stage_seq++;
+      if (state->batch_pages >= PAGES_PER_STAGE)
+        flush_batch (task);
+    }
 }
 
 static void
@@ -336,9 +397,8 @@ parse_cb (GObject      *object,
         state->fetching_done = TRUE;
     }
 
-  state->outstanding++;
-  roster_store_sync_stage_async (state->self->store, work->users, state->cancellable,
-                                 stage_cb, g_object_ref (task));
+  g_hash_table_insert (state->parsed, GUINT_TO_POINTER (work->seq), g_steal_pointer (&work->users));
+  queue_parsed_pages (task);
   maybe_finish (task);
 }
 
@@ -373,6 +433,7 @@ page_cb (GObject      *object,
     }
 
   work = g_new0 (PageWork, 1);
+  work->seq = state->next_fetch_seq++;
   work->body = g_bytes_ref (response->body);
   data = g_bytes_get_data (work->body, &length);
   work->peeked_cursor = roster_sync_peek_next_cursor (data, length);
@@ -485,6 +546,13 @@ maybe_finish (GTask *task)
 
   if (!state->fetching_done)
     return;
+
+  /* Everything is parsed: stage the last, partial batch first. */
+  if (state->batch_pages > 0)
+    {
+      flush_batch (task);
+      return;
+    }
 
   state->committing = TRUE;
   state->commit_started = g_get_monotonic_time ();
@@ -636,6 +704,7 @@ roster_sync_run_async (RosterSync          *self,
 
   state = g_new0 (SyncState, 1);
   state->started = g_get_monotonic_time ();
+  state->parsed = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
   state->self = g_object_ref (self);
   state->cancellable = g_cancellable_new ();
   if (cancellable != NULL)

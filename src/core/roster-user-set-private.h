@@ -18,6 +18,9 @@ G_BEGIN_DECLS
 
 #define ROSTER_USER_SET_SNAPSHOT_FORMAT 2
 
+/* roster_fold_for_search() without its per-character cache (for tests). */
+char          *_roster_fold_for_search_slow    (const char     *text);
+
 gboolean       _roster_user_set_write_snapshot (RosterUserSet  *self,
                                                 const char     *path,
                                                 guint64         generation,

@@ -108,13 +108,82 @@ fold_special_letter (gunichar c)
     }
 }
 
+/* The full fold of valid UTF-8: NFKD, marks dropped, tabs and newlines made
+ * spaces, case folded, a few stroked letters made plain. */
+char *
+_roster_fold_for_search_slow (const char *text)
+{
+  g_autofree char *decomposed = NULL;
+  g_autofree char *folded = NULL;
+  GString *stripped;
+  GString *out;
+  const char *p;
+
+  decomposed = g_utf8_normalize (text, -1, G_NORMALIZE_NFKD);
+  if (decomposed == NULL)
+    return g_ascii_strdown (text, -1);
+
+  stripped = g_string_sized_new (strlen (decomposed));
+  for (p = decomposed; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      GUnicodeType type = g_unichar_type (c);
+
+      if (g_unichar_combining_class (c) != 0 ||
+          type == G_UNICODE_NON_SPACING_MARK ||
+          type == G_UNICODE_SPACING_MARK ||
+          type == G_UNICODE_ENCLOSING_MARK)
+        continue;
+      if (c == '\n' || c == '\r' || c == '\t')
+        c = ' ';
+      g_string_append_unichar (stripped, c);
+    }
+
+  folded = g_utf8_casefold (stripped->str, stripped->len);
+  g_string_free (stripped, TRUE);
+
+  out = g_string_sized_new (strlen (folded));
+  for (p = folded; *p != '\0'; p = g_utf8_next_char (p))
+    g_string_append_unichar (out, fold_special_letter (g_utf8_get_char (p)));
+
+  return g_string_free (out, FALSE);
+}
+
+/* Every step of the fold works character by character (canonical reordering
+ * only moves marks, and marks are dropped), so the fold of a string is the
+ * concatenation of the folds of its characters. Each thread remembers the
+ * fold of the non-ASCII characters it has met: names repeat their alphabet,
+ * and normalizing every name again was most of the cost of building a set. */
+#define FOLD_CACHE_MAX 65536
+
+static const char *
+fold_char_cached (gunichar c)
+{
+  static GPrivate cache_key = G_PRIVATE_INIT ((GDestroyNotify) g_hash_table_unref);
+  GHashTable *cache = g_private_get (&cache_key);
+  char utf8[8];
+  char *folded;
+
+  if (cache == NULL)
+    {
+      cache = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+      g_private_set (&cache_key, cache);
+    }
+
+  folded = g_hash_table_lookup (cache, GUINT_TO_POINTER (c));
+  if (folded != NULL || g_hash_table_size (cache) >= FOLD_CACHE_MAX)
+    return folded;
+
+  utf8[g_unichar_to_utf8 (c, utf8)] = '\0';
+  folded = _roster_fold_for_search_slow (utf8);
+  g_hash_table_insert (cache, GUINT_TO_POINTER (c), folded);
+  return folded;
+}
+
 char *
 roster_fold_for_search (const char *text)
 {
   g_autofree char *valid = NULL;
-  g_autofree char *decomposed = NULL;
-  g_autofree char *folded = NULL;
-  GString *stripped;
   GString *out;
   const char *p;
   gboolean ascii = TRUE;
@@ -146,32 +215,28 @@ roster_fold_for_search (const char *text)
   if (!g_utf8_validate (text, -1, NULL))
     text = valid = g_utf8_make_valid (text, -1);
 
-  decomposed = g_utf8_normalize (text, -1, G_NORMALIZE_NFKD);
-  if (decomposed == NULL)
-    return g_ascii_strdown (text, -1);
-
-  stripped = g_string_sized_new (strlen (decomposed));
-  for (p = decomposed; *p != '\0'; p = g_utf8_next_char (p))
+  out = g_string_sized_new (strlen (text) + 8);
+  for (p = text; *p != '\0';)
     {
-      gunichar c = g_utf8_get_char (p);
-      GUnicodeType type = g_unichar_type (c);
+      guchar b = (guchar) *p;
+      const char *folded;
 
-      if (g_unichar_combining_class (c) != 0 ||
-          type == G_UNICODE_NON_SPACING_MARK ||
-          type == G_UNICODE_SPACING_MARK ||
-          type == G_UNICODE_ENCLOSING_MARK)
-        continue;
-      if (c == '\n' || c == '\r' || c == '\t')
-        c = ' ';
-      g_string_append_unichar (stripped, c);
+      if (b < 0x80)
+        {
+          g_string_append_c (out, (b == '\n' || b == '\r' || b == '\t') ? ' ' : g_ascii_tolower (b));
+          p++;
+          continue;
+        }
+
+      folded = fold_char_cached (g_utf8_get_char (p));
+      if (folded == NULL)
+        {
+          g_string_free (out, TRUE);
+          return _roster_fold_for_search_slow (text);
+        }
+      g_string_append (out, folded);
+      p = g_utf8_next_char (p);
     }
-
-  folded = g_utf8_casefold (stripped->str, stripped->len);
-  g_string_free (stripped, TRUE);
-
-  out = g_string_sized_new (strlen (folded));
-  for (p = folded; *p != '\0'; p = g_utf8_next_char (p))
-    g_string_append_unichar (out, fold_special_letter (g_utf8_get_char (p)));
 
   return g_string_free (out, FALSE);
 }
@@ -494,6 +559,160 @@ compare_rows (gconstpointer a,
   return strcmp (ctx->pool + ra->account_id, ctx->pool + rb->account_id);
 }
 
+/* The first sixteen bytes of the folded name, big-endian, so that most of the
+ * sort never touches the string pool. */
+typedef struct
+{
+  guint64 prefix[2];
+  guint64 account;   /* first eight bytes of the account id, big-endian */
+  guint32 index;
+  guint32 whole;     /* the name fits in the prefix */
+} SortEntry;
+
+static void
+make_sort_entry (SortEntry  *entry,
+                 const char *key,
+                 const char *account_id,
+                 guint32     index)
+{
+  guint i = 0;
+
+  entry->prefix[0] = entry->prefix[1] = entry->account = 0;
+  for (; i < 16 && key[i] != '\0' && key[i] != '\n'; i++)
+    entry->prefix[i / 8] = (entry->prefix[i / 8] << 8) | (guchar) key[i];
+  entry->whole = i < 16 || key[i] == '\0' || key[i] == '\n';
+  for (; i < 16; i++)
+    entry->prefix[i / 8] <<= 8;
+
+  for (i = 0; i < 8 && account_id[i] != '\0'; i++)
+    entry->account = (entry->account << 8) | (guchar) account_id[i];
+  for (; i < 8; i++)
+    entry->account <<= 8;
+
+  entry->index = index;
+}
+
+static int
+compare_entries (gconstpointer a,
+                 gconstpointer b,
+                 gpointer      user_data)
+{
+  const SortEntry *ea = a;
+  const SortEntry *eb = b;
+
+  if (ea->prefix[0] != eb->prefix[0])
+    return ea->prefix[0] < eb->prefix[0] ? -1 : 1;
+  if (ea->prefix[1] != eb->prefix[1])
+    return ea->prefix[1] < eb->prefix[1] ? -1 : 1;
+  /* The same whole name: the account id decides. */
+  if (ea->whole && eb->whole && ea->account != eb->account)
+    return ea->account < eb->account ? -1 : 1;
+  return compare_rows (&ea->index, &eb->index, user_data);
+}
+
+/* For a run of entries whose names are all the same. */
+static int
+compare_accounts (gconstpointer a,
+                  gconstpointer b,
+                  gpointer      user_data)
+{
+  const SortEntry *ea = a;
+  const SortEntry *eb = b;
+  const SortContext *ctx = user_data;
+
+  if (ea->account != eb->account)
+    return ea->account < eb->account ? -1 : 1;
+  return strcmp (ctx->pool + ctx->records[ea->index].account_id,
+                 ctx->pool + ctx->records[eb->index].account_id);
+}
+
+static gboolean
+same_name (const char *a,
+           const char *b)
+{
+  for (;; a++, b++)
+    {
+      char ca = *a == '\n' ? '\0' : *a;
+      char cb = *b == '\n' ? '\0' : *b;
+
+      if (ca != cb)
+        return FALSE;
+      if (ca == '\0')
+        return TRUE;
+    }
+}
+
+/* Sorts by prefix with a least-significant-digit radix sort (stable, one byte
+ * per pass, skipping bytes that are the same everywhere), then sorts the runs
+ * of equal prefixes with the full comparison. Several times faster than a
+ * comparison sort over the whole set: names share their first letters a lot. */
+static void
+sort_entries (SortEntry         *entries,
+              guint              n,
+              const SortContext *ctx)
+{
+  g_autofree SortEntry *buffer = g_new (SortEntry, MAX (n, 1));
+  SortEntry *from = entries, *to = buffer;
+
+  for (int pass = 0; pass < 16; pass++)
+    {
+      guint word = pass < 8 ? 1 : 0;
+      guint shift = (pass % 8) * 8;
+      guint count[256] = { 0 };
+      guint offset = 0;
+      gboolean one_value = FALSE;
+
+      for (guint i = 0; i < n; i++)
+        count[(from[i].prefix[word] >> shift) & 0xff]++;
+      for (guint d = 0; d < 256; d++)
+        {
+          guint c = count[d];
+
+          if (c == n)
+            one_value = TRUE;
+          count[d] = offset;
+          offset += c;
+        }
+      if (one_value)
+        continue;
+
+      for (guint i = 0; i < n; i++)
+        to[count[(from[i].prefix[word] >> shift) & 0xff]++] = from[i];
+
+      {
+        SortEntry *swap = from;
+
+        from = to;
+        to = swap;
+      }
+    }
+
+  if (from != entries)
+    memcpy (entries, from, n * sizeof (SortEntry));
+
+  for (guint i = 0; i < n;)
+    {
+      guint j = i + 1;
+
+      while (j < n && entries[j].prefix[0] == entries[i].prefix[0] &&
+             entries[j].prefix[1] == entries[i].prefix[1])
+        j++;
+      if (j - i > 1)
+        {
+          const char *name = ctx->pool + ctx->records[entries[i].index].search_key;
+          gboolean all_same = TRUE;
+
+          /* Often the very same name (common names are common): then only
+           * the account ids need comparing. */
+          for (guint k = i + 1; k < j && all_same; k++)
+            all_same = same_name (name, ctx->pool + ctx->records[entries[k].index].search_key);
+          g_qsort_with_data (entries + i, j - i, sizeof (SortEntry),
+                             all_same ? compare_accounts : compare_entries, (gpointer) ctx);
+        }
+      i = j;
+    }
+}
+
 static guint32
 hash_account_id (const char *str)
 {
@@ -563,7 +782,7 @@ repack_pool (RosterUserSet *self)
 void
 roster_user_set_freeze (RosterUserSet *self)
 {
-  g_autofree guint32 *order = NULL;
+  g_autofree SortEntry *order = NULL;
   g_autoptr(GArray) sorted = NULL;
   SortContext ctx;
   guint n, size;
@@ -573,16 +792,21 @@ roster_user_set_freeze (RosterUserSet *self)
 
   n = self->records->len;
 
-  order = g_new (guint32, MAX (n, 1));
+  order = g_new (SortEntry, MAX (n, 1));
   for (guint i = 0; i < n; i++)
-    order[i] = i;
+    {
+      const Record *record = &g_array_index (self->records, Record, i);
+
+      make_sort_entry (&order[i], pool_get (self, record->search_key),
+                       pool_get (self, record->account_id), i);
+    }
   ctx.pool = self->pool;
   ctx.records = (const Record *) (gpointer) self->records->data;
-  g_qsort_with_data (order, n, sizeof (guint32), compare_rows, &ctx);
+  sort_entries (order, n, &ctx);
 
   sorted = g_array_sized_new (FALSE, FALSE, sizeof (Record), n);
   for (guint i = 0; i < n; i++)
-    g_array_append_val (sorted, g_array_index (self->records, Record, order[i]));
+    g_array_append_val (sorted, g_array_index (self->records, Record, order[i].index));
   g_array_unref (self->records);
   self->records = g_steal_pointer (&sorted);
   self->recs = (const Record *) (gpointer) self->records->data;

@@ -8,7 +8,10 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "roster-admin-api.h"
 #include "roster-context.h"
@@ -142,6 +145,65 @@ cpu_seconds (void)
          (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 }
 
+/* CPU seconds per thread name (worker pools add up), from /proc. */
+static GHashTable *
+thread_cpu (void)
+{
+  GHashTable *table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
+  const char *tid;
+  long ticks = sysconf (_SC_CLK_TCK);
+
+  while (dir != NULL && (tid = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *comm_path = g_strdup_printf ("/proc/self/task/%s/comm", tid);
+      g_autofree char *stat_path = g_strdup_printf ("/proc/self/task/%s/stat", tid);
+      g_autofree char *comm = NULL, *stat = NULL;
+      const char *fields;
+      unsigned long utime = 0, stime = 0;
+      double *total;
+
+      if (!g_file_get_contents (comm_path, &comm, NULL, NULL) ||
+          !g_file_get_contents (stat_path, &stat, NULL, NULL) ||
+          (fields = strrchr (stat, ')')) == NULL ||
+          sscanf (fields + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+                  &utime, &stime) != 2)
+        continue;
+      g_strstrip (comm);
+      if (g_str_has_prefix (comm, "pool-"))
+        comm[strlen ("pool")] = '\0';
+      total = g_hash_table_lookup (table, comm);
+      if (total == NULL)
+        {
+          total = g_new0 (double, 1);
+          g_hash_table_insert (table, g_strdup (comm), total);
+        }
+      *total += (double) (utime + stime) / ticks;
+    }
+
+  return table;
+}
+
+static void
+print_thread_cpu (GHashTable *before,
+                  GHashTable *after)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_print ("    CPU by thread:");
+  g_hash_table_iter_init (&iter, after);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      double *was = g_hash_table_lookup (before, key);
+      double used = *(double *) value - (was != NULL ? *was : 0);
+
+      if (used >= 0.01)
+        g_print (" %s %.2f s", (const char *) key, used);
+    }
+  g_print ("\n");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -179,16 +241,21 @@ main (int   argc,
     {
       guint pages = 0, synced = 0;
       guint64 bytes = 0;
+      g_autoptr(GHashTable) threads0 = thread_cpu ();
       double cpu0 = cpu_seconds ();
       double raw = raw_fetch (sandbox, &pages, &bytes);
       double cpu1 = cpu_seconds ();
+      g_autoptr(GHashTable) threads1 = thread_cpu ();
       double sync = full_sync (sandbox, &synced);
       double cpu2 = cpu_seconds ();
+      g_autoptr(GHashTable) threads2 = thread_cpu ();
 
       g_assert_cmpuint (synced, ==, roster_sandbox_get_n_users (sandbox));
       g_print ("round %d: raw fetch %.3f s (%u pages, %.1f MB, CPU %.2f s), "
                "sync %.3f s (%u users, CPU %.2f s), ratio %.3f\n",
                r + 1, raw, pages, bytes / 1e6, cpu1 - cpu0, sync, synced, cpu2 - cpu1, sync / raw);
+      print_thread_cpu (threads0, threads1);
+      print_thread_cpu (threads1, threads2);
       best_raw = MIN (best_raw, raw);
       best_sync = MIN (best_sync, sync);
     }
