@@ -34,4 +34,10 @@ void          _roster_sync_call_clear (RosterSyncCall *call);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RosterSyncCall, _roster_sync_call_clear)
 
+/* Lowers the scheduling priority of the calling thread (and of that thread
+ * only), for the core's own background threads: the store's worker and the
+ * sync's parser yield the CPU to the main loop (the UI, the HTTP client)
+ * whenever both want it. Best effort; Linux only. */
+void          _roster_thread_set_background (void);
+
 G_END_DECLS

@@ -1,7 +1,15 @@
-/* roster-async.c: running an async call to completion on a private main context. */
+/* roster-async.c: running an async call to completion on a private main context;
+ * the priority of background threads. */
 #define G_LOG_DOMAIN "roster-async"
 
 #include "config.h"
+
+#include <errno.h>
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 #include "roster-async-private.h"
 
@@ -40,4 +48,15 @@ _roster_sync_call_clear (RosterSyncCall *call)
 {
   g_clear_object (&call->result);
   g_clear_pointer (&call->context, g_main_context_unref);
+}
+
+void
+_roster_thread_set_background (void)
+{
+#ifdef __linux__
+  /* Nice 10 of 19: still well ahead of batch work; a thread may always lower
+   * its own priority, so this needs no privilege. */
+  if (setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 10) != 0)
+    g_debug ("Could not lower the priority of a background thread: %s", g_strerror (errno));
+#endif
 }

@@ -52,6 +52,7 @@
 #include <unistd.h>
 
 #include "roster-store.h"
+#include "roster-async-private.h"
 #include "roster-error.h"
 #include "roster-store-private.h"
 #include "roster-user-set-private.h"
@@ -341,6 +342,8 @@ static gpointer
 worker_thread_func (gpointer user_data)
 {
   Worker *w = user_data;
+
+  _roster_thread_set_background ();
 
   for (;;)
     {

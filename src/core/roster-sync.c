@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "roster-admin-api.h"
+#include "roster-async-private.h"
 #include "roster-error.h"
 #include "roster-http.h"
 #include "roster-sync.h"
@@ -76,6 +77,7 @@ typedef struct
   gboolean      fetching_done;
   gboolean      committing;
   RosterUserSet *users;        /* (owned) (nullable) what the commit handed back */
+  GThreadPool  *parse_pool;    /* (owned) one thread of its own, at background priority */
   gint64        started;       /* monotonic µs, for the debug log */
   gint64        commit_started;
 } SyncState;
@@ -122,6 +124,9 @@ sync_state_free (gpointer data)
   g_clear_pointer (&state->users, roster_user_set_unref);
   g_clear_pointer (&state->batch, g_ptr_array_unref);
   g_clear_pointer (&state->parsed, g_hash_table_unref);
+  /* Does not wait: a parse still running returns into its own task. */
+  if (state->parse_pool != NULL)
+    g_thread_pool_free (g_steal_pointer (&state->parse_pool), TRUE, FALSE);
   g_clear_object (&state->self);
   g_free (state);
 }
@@ -281,6 +286,20 @@ typedef struct
   GTask *task;     /* (owned) */
   guint  n_pages;
 } StageBatch;
+
+/* The parse pool's thread: parses one page, returns into its GTask. */
+static void
+parse_pool_func (gpointer data,
+                 gpointer user_data)
+{
+  GTask *parse_task = data;
+
+  /* Once per thread would do; the call is cheap and never raises the priority. */
+  _roster_thread_set_background ();
+  parse_page_thread (parse_task, NULL, g_task_get_task_data (parse_task),
+                     g_task_get_cancellable (parse_task));
+  g_object_unref (parse_task);
+}
 
 static void
 stage_cb (GObject      *object,
@@ -449,7 +468,7 @@ page_cb (GObject      *object,
   parse_task = g_task_new (NULL, state->cancellable, parse_cb, g_object_ref (task));
   g_task_set_source_tag (parse_task, parse_page_thread);
   g_task_set_task_data (parse_task, work, page_work_free);
-  g_task_run_in_thread (parse_task, parse_page_thread);
+  g_thread_pool_push (state->parse_pool, g_steal_pointer (&parse_task), NULL);
 }
 
 static void
@@ -705,6 +724,9 @@ roster_sync_run_async (RosterSync          *self,
   state = g_new0 (SyncState, 1);
   state->started = g_get_monotonic_time ();
   state->parsed = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
+  /* One parser is enough (it is idle most of the time) and keeps the pages
+   * in order; an exclusive thread, so that its lower priority ends with it. */
+  state->parse_pool = g_thread_pool_new (parse_pool_func, NULL, 1, TRUE, NULL);
   state->self = g_object_ref (self);
   state->cancellable = g_cancellable_new ();
   if (cancellable != NULL)
