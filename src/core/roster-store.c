@@ -277,13 +277,15 @@ worker_finalize_statements (Worker *w)
   g_clear_pointer (&w->stage_delete, sqlite3_finalize);
 }
 
+static void worker_clear_staging (Worker *w);
+
 static void
 worker_unref (Worker *w)
 {
   if (!g_atomic_int_dec_and_test (&w->ref_count))
     return;
 
-  worker_finalize_statements (w);
+  worker_clear_staging (w);
   if (w->db != NULL)
     sqlite3_close_v2 (w->db);
   g_async_queue_unref (w->queue);
@@ -381,7 +383,8 @@ worker_thread_func (gpointer user_data)
       job_free (job);
     }
 
-  worker_finalize_statements (w);
+  /* Closing in the middle of a sync: the staging table is dropped at the next open. */
+  worker_clear_staging (w);
   g_clear_pointer (&w->db, sqlite3_close_v2);
   worker_unref (w);
 
