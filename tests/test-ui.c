@@ -246,6 +246,17 @@ count_overdue (Fixture *fx)
   return count;
 }
 
+/* The thresholds are saved in the cache off the main thread, then applied. */
+static gboolean
+thresholds_are_20_30 (gpointer data)
+{
+  Fixture *fx = data;
+  RosterThresholds thresholds;
+
+  roster_context_get_thresholds (roster_application_get_context (fx->app), &thresholds);
+  return thresholds.warning_days == 20 && thresholds.overdue_days == 30;
+}
+
 static void
 test_thresholds (Fixture       *fx,
                  gconstpointer  data)
@@ -261,6 +272,7 @@ test_thresholds (Fixture       *fx,
   g_assert_cmpuint (before, ==, count_overdue (fx));
 
   roster_settings_page_set_thresholds (settings, 20, 30);
+  g_assert_true (wait_until (thresholds_are_20_30, fx));
   g_assert_null (roster_settings_page_get_threshold_error (settings));
   after = roster_stat_card_get_value (overdue);
   g_assert_cmpuint (after, ==, count_overdue (fx));

@@ -12,6 +12,7 @@
 #include "roster-context.h"
 #include "roster-error.h"
 #include "roster-org.h"
+#include "roster-store-private.h"
 #include "roster-sync.h"
 
 #define SETTING_WARNING_DAYS  "warning-days"
@@ -83,7 +84,9 @@ set_site (RosterContext *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SITE]);
 }
 
-static void restore_site (RosterContext *self);
+static void restore_site (RosterContext *self,
+                          const char    *url,
+                          const char    *email);
 
 static void
 close_org (RosterContext *self)
@@ -190,7 +193,107 @@ roster_context_validate_key_finish (RosterContext  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* Settings written on the store's thread, in one transaction. */
+typedef struct
+{
+  char  *keys[2];
+  char  *values[2];   /* (nullable) NULL deletes */
+} SettingsWrite;
+
+static void
+settings_write_free (gpointer data)
+{
+  SettingsWrite *sw = data;
+
+  for (guint i = 0; i < G_N_ELEMENTS (sw->keys); i++)
+    {
+      g_free (sw->keys[i]);
+      g_free (sw->values[i]);
+    }
+  g_free (sw);
+}
+
+static gboolean
+settings_write_func (sqlite3   *db,
+                     gpointer   data,
+                     gpointer  *out_result,
+                     GError   **error)
+{
+  SettingsWrite *sw = data;
+
+  if (!_roster_store_exec (db, "BEGIN IMMEDIATE", error))
+    return FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (sw->keys) && sw->keys[i] != NULL; i++)
+    if (!_roster_store_setting_set (db, sw->keys[i], sw->values[i], error))
+      {
+        _roster_store_exec (db, "ROLLBACK", NULL);
+        return FALSE;
+      }
+
+  if (!_roster_store_exec (db, "COMMIT", error))
+    {
+      _roster_store_exec (db, "ROLLBACK", NULL);
+      return FALSE;
+    }
+
+  *out_result = GINT_TO_POINTER (TRUE);
+  return TRUE;
+}
+
+/* Writes two settings without blocking; finish with roster_store_run_finish(). */
+static void
+write_settings_async (RosterStore         *store,
+                      const char          *key1,
+                      const char          *value1,
+                      const char          *key2,
+                      const char          *value2,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  SettingsWrite *sw = g_new0 (SettingsWrite, 1);
+
+  sw->keys[0] = g_strdup (key1);
+  sw->values[0] = g_strdup (value1);
+  sw->keys[1] = g_strdup (key2);
+  sw->values[1] = g_strdup (value2);
+  roster_store_run_async (store, settings_write_func, sw, settings_write_free, NULL,
+                          callback, user_data);
+}
+
 /* open */
+
+/* What opening reads from and writes to the store, in one job on its thread. */
+typedef struct
+{
+  /* in */
+  gboolean  save;           /* save the three below (the API answered) */
+  char     *org_name;       /* (nullable) the cached one is kept */
+  char     *directory_id;   /* (nullable) the cached one is kept */
+  char     *admin_url;
+  /* out */
+  char     *cached_name;
+  char     *cached_dir;
+  char     *warning;
+  char     *overdue;
+  char     *site_url;
+  char     *site_email;
+  gint64    synced_at;
+} OpenSetup;
+
+static void
+open_setup_clear (OpenSetup *setup)
+{
+  g_clear_pointer (&setup->org_name, g_free);
+  g_clear_pointer (&setup->directory_id, g_free);
+  g_clear_pointer (&setup->admin_url, g_free);
+  g_clear_pointer (&setup->cached_name, g_free);
+  g_clear_pointer (&setup->cached_dir, g_free);
+  g_clear_pointer (&setup->warning, g_free);
+  g_clear_pointer (&setup->overdue, g_free);
+  g_clear_pointer (&setup->site_url, g_free);
+  g_clear_pointer (&setup->site_email, g_free);
+}
 
 typedef struct
 {
@@ -207,6 +310,8 @@ typedef struct
   gboolean       loading_users;
   gboolean       waiting_for_users;
   gboolean       offline;
+  GError        *network_error;  /* why the API could not be reached, when offline */
+  OpenSetup      setup;
 } OpenData;
 
 static void
@@ -226,6 +331,8 @@ open_data_free (gpointer data)
   g_free (od->directory_id);
   g_clear_pointer (&od->users, roster_user_set_unref);
   g_clear_error (&od->users_error);
+  g_clear_error (&od->network_error);
+  open_setup_clear (&od->setup);
   g_free (od);
 }
 
@@ -245,40 +352,96 @@ open_return_users (GTask *task)
   g_task_return_boolean (task, TRUE);
 }
 
-static void
-open_finish_setup (GTask *task)
+/* On the store's thread. */
+static gboolean
+open_setup_func (sqlite3   *db,
+                 gpointer   data,
+                 gpointer  *out_result,
+                 GError   **error)
 {
-  RosterContext *self = g_task_get_source_object (task);
-  OpenData *od = g_task_get_task_data (task);
-  RosterStore *store = od->store;
-  RosterSyncInfo info = { 0 };
-  g_autofree char *warning = NULL;
-  g_autofree char *overdue = NULL;
-  g_autofree char *cached_name = NULL;
-  g_autofree char *cached_dir = NULL;
-  GError *error = NULL;
+  OpenSetup *setup = data;
+  g_autofree char *synced_at = NULL;
+  GError *local_error = NULL;
 
-  cached_name = roster_store_get_setting_sync (store, SETTING_ORG_NAME, NULL);
-  cached_dir = roster_store_get_setting_sync (store, SETTING_DIRECTORY_ID, NULL);
+  if (!_roster_store_exec (db, "BEGIN IMMEDIATE", error))
+    return FALSE;
 
-  if (od->org_name == NULL)
-    od->org_name = g_steal_pointer (&cached_name);
-  if (od->directory_id == NULL)
-    od->directory_id = g_steal_pointer (&cached_dir);
+#define READ(field, key, get) \
+  G_STMT_START { \
+    setup->field = get (db, key, &local_error); \
+    if (local_error != NULL) \
+      goto fail; \
+  } G_STMT_END
 
-  if (!od->offline)
+  READ (cached_name, SETTING_ORG_NAME, _roster_store_setting_get);
+  READ (cached_dir, SETTING_DIRECTORY_ID, _roster_store_setting_get);
+
+  if (setup->save &&
+      (!_roster_store_setting_set (db, SETTING_ORG_NAME,
+                                   setup->org_name != NULL ? setup->org_name : setup->cached_name,
+                                   &local_error) ||
+       !_roster_store_setting_set (db, SETTING_DIRECTORY_ID,
+                                   setup->directory_id != NULL ? setup->directory_id
+                                                               : setup->cached_dir,
+                                   &local_error) ||
+       !_roster_store_setting_set (db, SETTING_ADMIN_URL, setup->admin_url, &local_error)))
+    goto fail;
+
+  READ (warning, SETTING_WARNING_DAYS, _roster_store_setting_get);
+  READ (overdue, SETTING_OVERDUE_DAYS, _roster_store_setting_get);
+  READ (site_url, SETTING_SITE_URL, _roster_store_setting_get);
+  READ (site_email, SETTING_SITE_EMAIL, _roster_store_setting_get);
+  synced_at = _roster_store_meta_get (db, "sync_synced_at", &local_error);
+  if (local_error != NULL)
+    goto fail;
+  setup->synced_at = synced_at != NULL ? g_ascii_strtoll (synced_at, NULL, 10) : 0;
+
+#undef READ
+
+  if (!_roster_store_exec (db, "COMMIT", error))
     {
-      if (!roster_store_set_setting_sync (store, SETTING_ORG_NAME, od->org_name, &error) ||
-          !roster_store_set_setting_sync (store, SETTING_DIRECTORY_ID, od->directory_id, &error) ||
-          !roster_store_set_setting_sync (store, SETTING_ADMIN_URL, od->admin_url, &error))
-        {
-          g_task_return_error (task, error);
-          return;
-        }
+      _roster_store_exec (db, "ROLLBACK", NULL);
+      return FALSE;
     }
 
-  warning = roster_store_get_setting_sync (store, SETTING_WARNING_DAYS, NULL);
-  overdue = roster_store_get_setting_sync (store, SETTING_OVERDUE_DAYS, NULL);
+  *out_result = GINT_TO_POINTER (TRUE);
+  return TRUE;
+
+fail:
+  _roster_store_exec (db, "ROLLBACK", NULL);
+  g_propagate_error (error, local_error);
+  return FALSE;
+}
+
+static void
+open_setup_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RosterContext *self = g_task_get_source_object (task);
+  OpenData *od = g_task_get_task_data (task);
+  OpenSetup *setup = &od->setup;
+  GError *error = NULL;
+
+  roster_store_run_finish (ROSTER_STORE (object), result, &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* Offline without a cache: nothing to open. */
+  if (od->offline && setup->cached_name == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&od->network_error));
+      return;
+    }
+
+  if (od->org_name == NULL)
+    od->org_name = g_steal_pointer (&setup->cached_name);
+  if (od->directory_id == NULL)
+    od->directory_id = g_steal_pointer (&setup->cached_dir);
 
   close_org (self);
   self->api = g_steal_pointer (&od->api);
@@ -287,8 +450,8 @@ open_finish_setup (GTask *task)
   self->org_name = g_strdup (od->org_name != NULL ? od->org_name : od->org_id);
   self->directory_id = g_strdup (od->directory_id != NULL ? od->directory_id : "-");
   self->admin_url = g_strdup (od->admin_url);
-  self->thresholds.warning_days = parse_uint_setting (warning, ROSTER_DEFAULT_WARNING_DAYS);
-  self->thresholds.overdue_days = parse_uint_setting (overdue, ROSTER_DEFAULT_OVERDUE_DAYS);
+  self->thresholds.warning_days = parse_uint_setting (setup->warning, ROSTER_DEFAULT_WARNING_DAYS);
+  self->thresholds.overdue_days = parse_uint_setting (setup->overdue, ROSTER_DEFAULT_OVERDUE_DAYS);
   if (!roster_thresholds_validate (self->thresholds.warning_days,
                                    self->thresholds.overdue_days, NULL))
     {
@@ -297,11 +460,11 @@ open_finish_setup (GTask *task)
     }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ORG_NAME]);
-  restore_site (self);
+  restore_site (self, setup->site_url, setup->site_email);
 
-  if (roster_store_get_sync_info_sync (self->store, &info, NULL) && info.synced_at > 0)
+  if (setup->synced_at > 0)
     {
-      self->synced_at = info.synced_at;
+      self->synced_at = setup->synced_at;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNCED_AT]);
       if (od->loading_users)
         od->waiting_for_users = TRUE;
@@ -311,6 +474,21 @@ open_finish_setup (GTask *task)
     }
 
   g_task_return_boolean (task, TRUE);
+}
+
+/* Saves what the API said (unless offline) and reads the org's settings, on
+ * the store's thread; the context switches to the org in open_setup_cb(). */
+static void
+open_finish_setup (GTask *task)
+{
+  OpenData *od = g_task_get_task_data (task);
+
+  od->setup.save = !od->offline;
+  od->setup.org_name = g_strdup (od->org_name);
+  od->setup.directory_id = g_strdup (od->directory_id);
+  od->setup.admin_url = g_strdup (od->admin_url);
+  roster_store_run_async (od->store, open_setup_func, &od->setup, NULL,
+                          g_task_get_cancellable (task), open_setup_cb, g_object_ref (task));
 }
 
 static void
@@ -362,13 +540,12 @@ open_org_cb (GObject      *object,
   org = roster_admin_api_get_org_finish (ROSTER_ADMIN_API (object), result, &error);
   if (org == NULL)
     {
-      g_autofree char *cached = NULL;
-
-      /* Offline with a cache: open it and let the next sync report the error. */
-      cached = roster_store_get_setting_sync (od->store, SETTING_ORG_NAME, NULL);
-      if (g_error_matches (error, ROSTER_ERROR, ROSTER_ERROR_NETWORK) && cached != NULL)
+      /* Offline with a cache: open it and let the next sync report the error
+       * (open_setup_cb() returns this error when there is no cache). */
+      if (g_error_matches (error, ROSTER_ERROR, ROSTER_ERROR_NETWORK))
         {
           od->offline = TRUE;
+          od->network_error = g_steal_pointer (&error);
           open_finish_setup (task);
           return;
         }
@@ -859,10 +1036,10 @@ restore_site_cb (GObject      *object,
 /* The site of the org just opened: URL and email from the store, the token
  * from the keyring, looked up without holding up the opening. */
 static void
-restore_site (RosterContext *self)
+restore_site (RosterContext *self,
+              const char    *url,
+              const char    *email)
 {
-  g_autofree char *url = roster_store_get_setting_sync (self->store, SETTING_SITE_URL, NULL);
-  g_autofree char *email = roster_store_get_setting_sync (self->store, SETTING_SITE_EMAIL, NULL);
   g_autoptr(RosterSite) site = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -914,6 +1091,36 @@ site_data_free (gpointer data)
 }
 
 static void
+connect_site_done (GTask *task)
+{
+  RosterContext *self = g_task_get_source_object (task);
+  SiteData *sd = g_task_get_task_data (task);
+
+  roster_context_audit (self, "site-token-save", roster_site_get_url (sd->site), "done", 0, NULL,
+                        "Site API token saved in the keyring");
+  set_site (self, sd->site);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+connect_site_stored_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  roster_store_run_finish (ROSTER_STORE (object), result, &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  connect_site_done (task);
+}
+
+static void
 connect_site_saved_cb (GObject      *object,
                        GAsyncResult *result,
                        gpointer      user_data)
@@ -931,20 +1138,15 @@ connect_site_saved_cb (GObject      *object,
       return;
     }
 
-  if (self->store != NULL &&
-      (!roster_store_set_setting_sync (self->store, SETTING_SITE_URL,
-                                       roster_site_get_url (sd->site), &error) ||
-       !roster_store_set_setting_sync (self->store, SETTING_SITE_EMAIL,
-                                       roster_site_get_email (sd->site), &error)))
+  if (self->store == NULL)
     {
-      g_task_return_error (task, error);
+      connect_site_done (task);
       return;
     }
 
-  roster_context_audit (self, "site-token-save", roster_site_get_url (sd->site), "done", 0, NULL,
-                        "Site API token saved in the keyring");
-  set_site (self, sd->site);
-  g_task_return_boolean (task, TRUE);
+  write_settings_async (self->store, SETTING_SITE_URL, roster_site_get_url (sd->site),
+                        SETTING_SITE_EMAIL, roster_site_get_email (sd->site),
+                        connect_site_stored_cb, g_steal_pointer (&task));
 }
 
 static void
@@ -1039,6 +1241,20 @@ forget_site_thread (GTask        *task,
 }
 
 static void
+forget_site_stored_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* The token is gone already; a site URL left behind only shows the site as
+   * needing a token again on the next start. */
+  roster_store_run_finish (ROSTER_STORE (object), result, &error);
+  if (error != NULL)
+    g_warning ("Could not forget the site in the cache: %s", error->message);
+}
+
+static void
 forget_site_done_cb (GObject      *object,
                      GAsyncResult *result,
                      gpointer      user_data)
@@ -1057,10 +1273,8 @@ forget_site_done_cb (GObject      *object,
     }
 
   if (self->store != NULL)
-    {
-      roster_store_set_setting_sync (self->store, SETTING_SITE_URL, NULL, NULL);
-      roster_store_set_setting_sync (self->store, SETTING_SITE_EMAIL, NULL, NULL);
-    }
+    write_settings_async (self->store, SETTING_SITE_URL, NULL, SETTING_SITE_EMAIL, NULL,
+                          forget_site_stored_cb, NULL);
 
   roster_context_audit (self, "site-token-delete", roster_site_get_url (site), "done", 0, NULL,
                         "Site API token deleted from the keyring");
@@ -1404,6 +1618,78 @@ roster_context_get_thresholds (RosterContext    *self,
   g_return_if_fail (thresholds != NULL);
 
   *thresholds = self->thresholds;
+}
+
+static void
+thresholds_stored_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RosterContext *self = g_task_get_source_object (task);
+  const RosterThresholds *thresholds = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  roster_store_run_finish (ROSTER_STORE (object), result, &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  self->thresholds = *thresholds;
+  g_signal_emit (self, signals[THRESHOLDS_CHANGED], 0);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+roster_context_set_thresholds_async (RosterContext          *self,
+                                     const RosterThresholds *thresholds,
+                                     GCancellable           *cancellable,
+                                     GAsyncReadyCallback     callback,
+                                     gpointer                user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
+  char warning[16];
+  char overdue[16];
+
+  g_return_if_fail (ROSTER_IS_CONTEXT (self));
+  g_return_if_fail (thresholds != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, roster_context_set_thresholds_async);
+  g_task_set_task_data (task, g_memdup2 (thresholds, sizeof *thresholds), g_free);
+
+  if (!roster_thresholds_validate (thresholds->warning_days, thresholds->overdue_days, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (self->store == NULL)
+    {
+      self->thresholds = *thresholds;
+      g_signal_emit (self, signals[THRESHOLDS_CHANGED], 0);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  g_snprintf (warning, sizeof warning, "%u", thresholds->warning_days);
+  g_snprintf (overdue, sizeof overdue, "%u", thresholds->overdue_days);
+  write_settings_async (self->store, SETTING_WARNING_DAYS, warning, SETTING_OVERDUE_DAYS, overdue,
+                        thresholds_stored_cb, g_steal_pointer (&task));
+}
+
+gboolean
+roster_context_set_thresholds_finish (RosterContext  *self,
+                                      GAsyncResult   *result,
+                                      GError        **error)
+{
+  g_return_val_if_fail (ROSTER_IS_CONTEXT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 gboolean

@@ -100,10 +100,19 @@ gint64             roster_context_get_synced_at      (RosterContext       *self)
 
 void               roster_context_get_thresholds     (RosterContext       *self,
                                                       RosterThresholds    *thresholds);
-/* Validated; stored in the store; emits "thresholds-changed". */
+/* Validated; stored in the store; emits "thresholds-changed". The blocking
+ * form is for rosterctl; the app uses the async one. */
 gboolean           roster_context_set_thresholds     (RosterContext       *self,
                                                       const RosterThresholds *thresholds,
                                                       GError             **error);
+void               roster_context_set_thresholds_async (RosterContext          *self,
+                                                        const RosterThresholds *thresholds,
+                                                        GCancellable           *cancellable,
+                                                        GAsyncReadyCallback     callback,
+                                                        gpointer                user_data);
+gboolean           roster_context_set_thresholds_finish (RosterContext       *self,
+                                                         GAsyncResult        *result,
+                                                         GError             **error);
 
 /* Sync: pages every user from the Admin API into the store (staging + swap), then
  * reloads "users". Emits "sync-progress" (guint pages, guint users, guint total)

@@ -33,6 +33,15 @@ gboolean _roster_store_meta_set    (sqlite3     *db,
                                     const char  *value,
                                     GError     **error);
 
+/* settings table (NULL value = delete) */
+char    *_roster_store_setting_get (sqlite3     *db,
+                                    const char  *key,
+                                    GError     **error);
+gboolean _roster_store_setting_set (sqlite3     *db,
+                                    const char  *key,
+                                    const char  *value,
+                                    GError     **error);
+
 /* Lists packed into one text column (a user's products, a user's groups):
  * entries separated by newlines, fields by tabs; a backslash, tab or newline
  * inside a field is written as a backslash followed by itself, 't' or 'n'.

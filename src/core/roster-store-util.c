@@ -84,16 +84,17 @@ _roster_store_bind_text (sqlite3_stmt *stmt,
   return sqlite3_bind_text (stmt, index, text, -1, SQLITE_STATIC);
 }
 
-char *
-_roster_store_meta_get (sqlite3     *db,
-                        const char  *key,
-                        GError     **error)
+static char *
+key_value_get (sqlite3     *db,
+               const char  *select_sql,
+               const char  *key,
+               GError     **error)
 {
   sqlite3_stmt *stmt = NULL;
   char *value = NULL;
   int rc;
 
-  rc = sqlite3_prepare_v2 (db, "SELECT value FROM meta WHERE key = ?1", -1, &stmt, NULL);
+  rc = sqlite3_prepare_v2 (db, select_sql, -1, &stmt, NULL);
   if (rc != SQLITE_OK)
     return _roster_store_fail (error, db, rc, "Reading the cache"), NULL;
 
@@ -108,21 +109,18 @@ _roster_store_meta_get (sqlite3     *db,
   return value;
 }
 
-gboolean
-_roster_store_meta_set (sqlite3     *db,
-                        const char  *key,
-                        const char  *value,
-                        GError     **error)
+static gboolean
+key_value_set (sqlite3     *db,
+               const char  *delete_sql,
+               const char  *upsert_sql,
+               const char  *key,
+               const char  *value,
+               GError     **error)
 {
   sqlite3_stmt *stmt = NULL;
   int rc;
 
-  if (value == NULL)
-    rc = sqlite3_prepare_v2 (db, "DELETE FROM meta WHERE key = ?1", -1, &stmt, NULL);
-  else
-    rc = sqlite3_prepare_v2 (db, "INSERT INTO meta (key, value) VALUES (?1, ?2) "
-                                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                             -1, &stmt, NULL);
+  rc = sqlite3_prepare_v2 (db, value == NULL ? delete_sql : upsert_sql, -1, &stmt, NULL);
   if (rc != SQLITE_OK)
     return _roster_store_fail (error, db, rc, "Writing to the cache");
 
@@ -136,6 +134,49 @@ _roster_store_meta_set (sqlite3     *db,
     return _roster_store_fail (error, db, rc, "Writing to the cache");
 
   return TRUE;
+}
+
+#define KEY_VALUE_SQL(table) \
+  "SELECT value FROM " table " WHERE key = ?1", \
+  "DELETE FROM " table " WHERE key = ?1", \
+  "INSERT INTO " table " (key, value) VALUES (?1, ?2)" \
+  " ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+
+static const char * const meta_sql[] = { KEY_VALUE_SQL ("meta") };
+static const char * const settings_sql[] = { KEY_VALUE_SQL ("settings") };
+
+char *
+_roster_store_meta_get (sqlite3     *db,
+                        const char  *key,
+                        GError     **error)
+{
+  return key_value_get (db, meta_sql[0], key, error);
+}
+
+gboolean
+_roster_store_meta_set (sqlite3     *db,
+                        const char  *key,
+                        const char  *value,
+                        GError     **error)
+{
+  return key_value_set (db, meta_sql[1], meta_sql[2], key, value, error);
+}
+
+char *
+_roster_store_setting_get (sqlite3     *db,
+                           const char  *key,
+                           GError     **error)
+{
+  return key_value_get (db, settings_sql[0], key, error);
+}
+
+gboolean
+_roster_store_setting_set (sqlite3     *db,
+                           const char  *key,
+                           const char  *value,
+                           GError     **error)
+{
+  return key_value_set (db, settings_sql[1], settings_sql[2], key, value, error);
 }
 
 void

@@ -371,6 +371,29 @@ forget_clicked_cb (RosterSettingsPage *self)
 }
 
 static void
+show_threshold_error (RosterSettingsPage *self,
+                      const char         *message)
+{
+  g_clear_pointer (&self->threshold_error, g_free);
+  self->threshold_error = g_strdup (message);
+  gtk_label_set_label (self->threshold_error_label, self->threshold_error);
+  gtk_widget_set_visible (GTK_WIDGET (self->threshold_error_label), TRUE);
+}
+
+static void
+thresholds_saved_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(RosterSettingsPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* Validated before: what can fail here is the cache, whose error says why. */
+  if (!roster_context_set_thresholds_finish (ROSTER_CONTEXT (object), result, &error))
+    show_threshold_error (self, error->message);
+}
+
+static void
 thresholds_changed_cb (RosterSettingsPage *self)
 {
   g_autoptr(GError) error = NULL;
@@ -382,16 +405,17 @@ thresholds_changed_cb (RosterSettingsPage *self)
   thresholds.warning_days = gtk_spin_button_get_value_as_int (self->warning_spin);
   thresholds.overdue_days = gtk_spin_button_get_value_as_int (self->overdue_spin);
 
-  g_clear_pointer (&self->threshold_error, g_free);
-  if (!roster_thresholds_validate (thresholds.warning_days, thresholds.overdue_days, &error) ||
-      (self->context != NULL && !roster_context_set_thresholds (self->context, &thresholds, &error)))
+  if (!roster_thresholds_validate (thresholds.warning_days, thresholds.overdue_days, &error))
     {
-      self->threshold_error = g_strdup (_("The overdue threshold must be later than the warning threshold."));
-      gtk_label_set_label (self->threshold_error_label, self->threshold_error);
-      gtk_widget_set_visible (GTK_WIDGET (self->threshold_error_label), TRUE);
+      show_threshold_error (self, _("The overdue threshold must be later than the warning threshold."));
       return;
     }
+
+  g_clear_pointer (&self->threshold_error, g_free);
   gtk_widget_set_visible (GTK_WIDGET (self->threshold_error_label), FALSE);
+  if (self->context != NULL)
+    roster_context_set_thresholds_async (self->context, &thresholds, NULL, thresholds_saved_cb,
+                                         g_object_ref (self));
 }
 
 /* Organization details */
