@@ -1003,7 +1003,45 @@ join_roles (RosterUser *user)
   return g_strjoinv ("\n", (char **) roles);
 }
 
-/* The products column: key, product, resource id, last active (Unix seconds). */
+/* Appends a decimal integer (printf costs more than the rest of a row). */
+static void
+append_int (GString *out,
+            gint64   value)
+{
+  char digits[24];
+  guint n = 0;
+  guint64 magnitude = value < 0 ? -(guint64) value : (guint64) value;
+
+  do
+    {
+      digits[n++] = '0' + magnitude % 10;
+      magnitude /= 10;
+    }
+  while (magnitude > 0);
+  if (value < 0)
+    g_string_append_c (out, '-');
+  while (n > 0)
+    g_string_append_c (out, digits[--n]);
+}
+
+/* One entry of the products column: key, product, resource id, last active
+ * (Unix seconds). */
+static void
+pack_product (GString    *out,
+              const char *key,
+              int         product,
+              const char *resource_id,
+              gint64      last_active)
+{
+  _roster_store_pack_field (out, key);
+  g_string_append_c (out, '\t');
+  append_int (out, product);
+  g_string_append_c (out, '\t');
+  _roster_store_pack_field (out, resource_id);
+  g_string_append_c (out, '\t');
+  append_int (out, last_active);
+}
+
 static void
 pack_products (GString   *out,
                GPtrArray *products)
@@ -1014,10 +1052,7 @@ pack_products (GString   *out,
 
       if (i > 0)
         g_string_append_c (out, '\n');
-      _roster_store_pack_field (out, access->key);
-      g_string_append_printf (out, "\t%d\t", (int) access->product);
-      _roster_store_pack_field (out, access->resource_id);
-      g_string_append_printf (out, "\t%" G_GINT64_FORMAT, access->last_active);
+      pack_product (out, access->key, access->product, access->resource_id, access->last_active);
     }
 }
 
@@ -1845,10 +1880,7 @@ update_product_func (Worker    *w,
 
       if (i > 0)
         g_string_append_c (packed, '\n');
-      _roster_store_pack_field (packed, p->first);
-      g_string_append_printf (packed, "\t%d\t", p->product);
-      _roster_store_pack_field (packed, p->second);
-      g_string_append_printf (packed, "\t%" G_GINT64_FORMAT, p->last_active);
+      pack_product (packed, p->first, p->product, p->second, p->last_active);
       last_active = MAX (last_active, p->last_active);
     }
 
