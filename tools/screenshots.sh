@@ -44,7 +44,10 @@ export DISPLAY=":$(cat "$tmp/display")"
 
 shoot() {
   local name=$1; shift
-  "$builddir/src/ui/roster" "$@" >"$tmp/$name.log" 2>&1 &
+  # A data folder of its own: every shot starts from an empty cache, so the demo
+  # organization syncs at start (the bulk shots are taken when that sync ends).
+  mkdir -p "$tmp/data-$name"
+  XDG_DATA_HOME="$tmp/data-$name" "$builddir/src/ui/roster" "$@" >"$tmp/$name.log" 2>&1 &
   app_pid=$!
   sleep "${ROSTER_SCREENSHOT_WAIT:-5}"
   # No window manager: place and size the window ourselves.
