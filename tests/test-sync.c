@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "roster-admin-api.h"
 #include "roster-context.h"
@@ -87,6 +88,52 @@ test_sync_matches_sandbox (Fixture       *f,
                       roster_sandbox_count_status (f->sandbox, statuses[i]));
 
   g_assert_cmpint (roster_context_get_synced_at (f->context), >, 0);
+}
+
+/* An account added ahead of the cursor during a sync: the next page repeats the
+ * last account of the one before. The cache and the list keep it once. */
+static void
+test_sync_repeated_account (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RosterUserSet) reloaded = NULL;
+  g_autoptr(GPtrArray) requests = NULL;
+  g_auto(GStrv) ids = NULL;
+  RosterSyncInfo info = { 0 };
+  RosterUserSet *set;
+  guint n = roster_sandbox_get_n_users (f->sandbox);
+  guint pages = 0;
+
+  roster_sandbox_clear_requests (f->sandbox);
+  roster_sandbox_shift_page_after (f->sandbox, 5);
+  g_assert_true (roster_test_context_sync (f->context, WAIT_SECONDS, &error));
+  g_assert_no_error (error);
+
+  /* One page more than the users need: the shift happened. */
+  requests = roster_sandbox_dup_requests (f->sandbox);
+  for (guint i = 0; i < requests->len; i++)
+    {
+      RosterSandboxRequest *request = g_ptr_array_index (requests, i);
+
+      if (strstr (request->path, "/users/search") != NULL)
+        pages++;
+    }
+  g_assert_cmpuint (pages, ==, (n + 99) / 100 + 1);
+
+  set = roster_context_get_users (f->context);
+  g_assert_cmpuint (roster_user_set_get_n_users (set), ==, n);
+  ids = roster_sandbox_dup_account_ids (f->sandbox, "all", 0);
+  g_assert_cmpuint (g_strv_length (ids), ==, n);
+  for (guint i = 0; ids[i] != NULL; i++)
+    g_assert_cmpint (roster_user_set_lookup (set, ids[i]), >=, 0);
+
+  g_assert_true (roster_store_get_sync_info_sync (roster_context_get_store (f->context), &info,
+                                                  &error));
+  g_assert_cmpuint (info.n_users, ==, n);
+  reloaded = roster_store_load_users_sync (roster_context_get_store (f->context), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (roster_user_set_get_n_users (reloaded), ==, n);
 }
 
 static void
@@ -350,6 +397,8 @@ main (int   argc,
   g_test_add_func ("/roster/sync/wrong-key", test_wrong_key);
   g_test_add ("/roster/sync/matches-sandbox-10k", Fixture, GUINT_TO_POINTER (10000),
               fixture_setup, test_sync_matches_sandbox, fixture_teardown);
+  g_test_add ("/roster/sync/repeated-account", Fixture, GUINT_TO_POINTER (2000),
+              fixture_setup, test_sync_repeated_account, fixture_teardown);
   g_test_add ("/roster/sync/failure-keeps-cache", Fixture, GUINT_TO_POINTER (2000),
               fixture_setup, test_sync_failure_keeps_cache, fixture_teardown);
   g_test_add ("/roster/sync/cancel-keeps-cache", Fixture, GUINT_TO_POINTER (2000),

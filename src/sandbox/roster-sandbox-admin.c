@@ -1082,6 +1082,15 @@ handle_users_search (SbRequest *req)
       query = ensure_query (self, sig->str, &filter, expand);
     }
 
+  /* The knob of roster_sandbox_shift_page_after() (the lock is held here). */
+  if (self->shift_page_after == 0 && offset > 0)
+    {
+      offset--;
+      self->shift_page_after = -1;
+    }
+  else if (self->shift_page_after > 0)
+    self->shift_page_after--;
+
   indices = query_indices (self, query);
   end = MIN (indices->len, offset + limit);
   out = g_string_sized_new (1024 + (gsize) limit * 700);

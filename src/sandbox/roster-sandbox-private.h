@@ -250,6 +250,7 @@ struct _RosterSandbox
   double        fault_probability;     /* < 0 = count mode */
   GRand        *fault_rand;
   gint          stop_after;            /* -1 = never */
+  gint          shift_page_after;      /* users search pages left before a shift; -1 = none */
   gboolean      stopped;
   GPtrArray    *requests;              /* RosterSandboxRequest */
   GBytes       *huge_body;

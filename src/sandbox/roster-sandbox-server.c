@@ -759,6 +759,7 @@ roster_sandbox_init (RosterSandbox *self)
   self->requests = g_ptr_array_new_with_free_func ((GDestroyNotify) roster_sandbox_request_free);
   self->fault_probability = -1;
   self->stop_after = -1;
+  self->shift_page_after = -1;
   self->api_key = make_key ("ATCTT3xFfGN0");
   self->limited_api_key = make_key ("ATCTT3xFfGL1");
   self->site_token = make_key ("ATATT3xFfGF0");
@@ -999,6 +1000,17 @@ roster_sandbox_stop_after (RosterSandbox *self,
 
   g_mutex_lock (&self->lock);
   self->stop_after = (gint) MIN (n, (guint) G_MAXINT);
+  g_mutex_unlock (&self->lock);
+}
+
+void
+roster_sandbox_shift_page_after (RosterSandbox *self,
+                                 guint          n)
+{
+  g_return_if_fail (ROSTER_IS_SANDBOX (self));
+
+  g_mutex_lock (&self->lock);
+  self->shift_page_after = (gint) MIN (n, (guint) G_MAXINT);
   g_mutex_unlock (&self->lock);
 }
 

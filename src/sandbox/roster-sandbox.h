@@ -106,6 +106,11 @@ void           roster_sandbox_set_fault_rate     (RosterSandbox      *self,
 /* Stop answering after `n` more requests (a server that dies mid-job). */
 void           roster_sandbox_stop_after         (RosterSandbox  *self,
                                                   guint           n);
+/* Once, after `n` more users search pages: the next page starts one user early,
+ * as when an account is added ahead of the cursor during a sync; that page
+ * repeats the last account of the one before. */
+void           roster_sandbox_shift_page_after   (RosterSandbox  *self,
+                                                  guint           n);
 
 /* Request log (every request since start or the last clear). */
 GPtrArray     *roster_sandbox_dup_requests       (RosterSandbox  *self);  /* element-type RosterSandboxRequest */
