@@ -134,6 +134,22 @@ test_sync_repeated_account (Fixture       *f,
   reloaded = roster_store_load_users_sync (roster_context_get_store (f->context), NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (roster_user_set_get_n_users (reloaded), ==, n);
+
+  /* One row per account in the table itself. */
+  {
+    sqlite3 *db = NULL;
+    sqlite3_stmt *stmt = NULL;
+
+    g_assert_cmpint (sqlite3_open_v2 (roster_store_get_path (roster_context_get_store (f->context)),
+                                      &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*), count(DISTINCT account_id) FROM users",
+                                         -1, &stmt, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, n);
+    g_assert_cmpint (sqlite3_column_int (stmt, 1), ==, n);
+    sqlite3_finalize (stmt);
+    sqlite3_close (db);
+  }
 }
 
 static void
