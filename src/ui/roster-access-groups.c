@@ -16,7 +16,7 @@
 typedef struct
 {
   AdwComboRow   *row;
-  GtkStringList *names;    /* "Grant by product role (default)", then groups */
+  GtkStringList *names;    /* "Product role (default)", then groups */
   GPtrArray     *ids;      /* char*, parallel to names; [0] = NULL */
   char          *choice;   /* (nullable) stored group id */
   guint          loaded : 1;
@@ -497,6 +497,106 @@ roster_access_groups_class_init (RosterAccessGroupsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RosterAccessGroups, confluence_row);
 }
 
+/* The rows' own item factories: AdwComboRow's default one caps a choice at 20
+ * characters, which cut "Product role (default)" and group names short in
+ * several languages although the row had room for them. The popup's items
+ * carry the check mark of the selected choice, as the default ones do. */
+static GtkWidget *
+choice_label_new (void)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 40);
+  return label;
+}
+
+static void
+choice_setup_cb (GtkSignalListItemFactory *factory,
+                 GtkListItem              *item,
+                 gpointer                  user_data)
+{
+  gtk_list_item_set_child (item, choice_label_new ());
+}
+
+static void
+choice_bind_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *item,
+                gpointer                  user_data)
+{
+  GtkStringObject *choice = gtk_list_item_get_item (item);
+
+  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)),
+                       gtk_string_object_get_string (choice));
+}
+
+static void
+update_check (GtkListItem *item)
+{
+  AdwComboRow *row = g_object_get_data (G_OBJECT (item), "roster-combo-row");
+  GtkWidget *box = gtk_list_item_get_child (item);
+
+  gtk_widget_set_opacity (gtk_widget_get_last_child (box),
+                          row != NULL && adw_combo_row_get_selected (row) ==
+                                         gtk_list_item_get_position (item) ? 1.0 : 0.0);
+}
+
+static void
+popup_setup_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *item,
+                gpointer                  user_data)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *check = gtk_image_new_from_icon_name ("object-select-symbolic");
+
+  gtk_box_append (GTK_BOX (box), choice_label_new ());
+  gtk_accessible_update_state (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
+  gtk_box_append (GTK_BOX (box), check);
+  gtk_list_item_set_child (item, box);
+}
+
+static void
+popup_bind_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               AdwComboRow              *row)
+{
+  GtkStringObject *choice = gtk_list_item_get_item (item);
+  GtkWidget *box = gtk_list_item_get_child (item);
+
+  gtk_label_set_label (GTK_LABEL (gtk_widget_get_first_child (box)),
+                       gtk_string_object_get_string (choice));
+  g_object_set_data (G_OBJECT (item), "roster-combo-row", row);
+  g_signal_connect_object (row, "notify::selected", G_CALLBACK (update_check), item,
+                           G_CONNECT_SWAPPED);
+  update_check (item);
+}
+
+static void
+popup_unbind_cb (GtkSignalListItemFactory *factory,
+                 GtkListItem              *item,
+                 AdwComboRow              *row)
+{
+  g_signal_handlers_disconnect_by_func (row, update_check, item);
+  g_object_set_data (G_OBJECT (item), "roster-combo-row", NULL);
+}
+
+static void
+set_choice_factories (AdwComboRow *row)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkListItemFactory) popup = gtk_signal_list_item_factory_new ();
+
+  g_signal_connect (factory, "setup", G_CALLBACK (choice_setup_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (choice_bind_cb), NULL);
+  adw_combo_row_set_factory (row, factory);
+
+  g_signal_connect (popup, "setup", G_CALLBACK (popup_setup_cb), NULL);
+  g_signal_connect (popup, "bind", G_CALLBACK (popup_bind_cb), row);
+  g_signal_connect (popup, "unbind", G_CALLBACK (popup_unbind_cb), row);
+  adw_combo_row_set_list_factory (row, popup);
+}
+
 static void
 roster_access_groups_init (RosterAccessGroups *self)
 {
@@ -508,7 +608,7 @@ roster_access_groups_init (RosterAccessGroups *self)
   rows[ROSTER_PRODUCT_JIRA] = self->jira_row;
   rows[ROSTER_PRODUCT_JSM] = self->jsm_row;
   rows[ROSTER_PRODUCT_CONFLUENCE] = self->confluence_row;
-  first[0] = _("Grant by product role (default)");
+  first[0] = _("Product role (default)");
 
   for (guint i = 0; i < ROSTER_N_PRODUCTS; i++)
     {
@@ -519,6 +619,7 @@ roster_access_groups_init (RosterAccessGroups *self)
       p->ids = g_ptr_array_new_with_free_func (g_free);
       g_ptr_array_add (p->ids, NULL);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (p->row), roster_product_label (i));
+      set_choice_factories (p->row);
       adw_combo_row_set_model (p->row, G_LIST_MODEL (p->names));
       gtk_widget_set_sensitive (GTK_WIDGET (p->row), FALSE);
       g_signal_connect_object (p->row, "notify::selected", G_CALLBACK (row_selected_cb), self,

@@ -2,7 +2,7 @@
  *
  * Settings: per product, the group a grant or revoke "by group" changes. Jira and
  * JSM offer the groups of their application roles (from the site), Confluence the
- * organization's groups (Admin API); "Grant by product role" is the default. The
+ * organization's groups (Admin API); "Product role (default)" is the default. The
  * choice is an org setting (roster_jira_access_group_setting()) and is audited.
  */
 #pragma once
