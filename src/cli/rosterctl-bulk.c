@@ -90,8 +90,13 @@ print_plan (RosterBulkPlan *plan,
 
   g_print ("%s", roster_bulk_action_get_title (action));
   if (roster_bulk_plan_get_product (plan) < ROSTER_N_PRODUCTS)
-    g_print (" (%s, %s %s)", roster_product_to_string (roster_bulk_plan_get_product (plan)),
-             _("by"), roster_bulk_plan_get_method (plan));
+    {
+      g_print (" ");
+      /* Translators: after the action's title: the product ("jira") and how access is
+       * changed ("role" or "group"), e.g. "(jira, by role)". */
+      g_print (_("(%s, by %s)"), roster_product_to_string (roster_bulk_plan_get_product (plan)),
+               roster_bulk_plan_get_method (plan));
+    }
   g_print (": %s\n", roster_bulk_action_get_description (action));
   for (guint k = 0; k < ROSTER_N_BULK_CLASSES; k++)
     g_print ("%s%s: %u", k == 0 ? "" : ", ", roster_bulk_class_get_title (k),
