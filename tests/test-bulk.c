@@ -289,6 +289,39 @@ test_plan_classes (Fixture       *f,
                      ==, g_ptr_array_index (active, 1));
   }
 
+  /* The admin's own account (the product site's account, by email) is never a target. */
+  {
+    g_autoptr(GPtrArray) one = g_ptr_array_new_with_free_func (g_free);
+    g_autoptr(RosterBulkPlan) p3 = NULL;
+    const char *own = NULL;
+    g_autofree char *own_email = NULL;
+
+    /* An active account whose email the API shows. */
+    for (guint i = 0; i < 90 && own == NULL; i++)
+      {
+        int row = roster_user_set_lookup (users, g_ptr_array_index (manual, i));
+
+        if (row >= 0 && roster_user_set_get_email (users, row) != NULL)
+          {
+            own = g_ptr_array_index (manual, i);
+            own_email = g_ascii_strup (roster_user_set_get_email (users, row), -1);
+          }
+      }
+    g_assert_nonnull (own);
+
+    g_assert_true (roster_store_set_setting_sync (roster_context_get_store (f->context),
+                                                  ROSTER_SETTING_SITE_EMAIL, own_email, &error));
+    g_ptr_array_add (one, g_strdup (own));
+    g_ptr_array_add (one, g_strdup (g_ptr_array_index (active, 1)));
+    p3 = plan_for (f, ROSTER_BULK_ACTION_SUSPEND, ROSTER_PRODUCT_OTHER, one);
+    g_assert_cmpint (find_target (p3, own)->klass, ==, ROSTER_BULK_CLASS_PROTECTED);
+    g_assert_cmpstr (find_target (p3, own)->reason, ==, "Your own account");
+    g_assert_cmpint (find_target (p3, g_ptr_array_index (active, 1))->klass, ==,
+                     ROSTER_BULK_CLASS_WILL_CHANGE);
+    g_assert_true (roster_store_set_setting_sync (roster_context_get_store (f->context),
+                                                  ROSTER_SETTING_SITE_EMAIL, NULL, &error));
+  }
+
   /* Restore: suspended will change, active are already so. */
   plan = plan_for (f, ROSTER_BULK_ACTION_RESTORE, ROSTER_PRODUCT_OTHER, ids);
   g_assert_cmpuint (roster_bulk_plan_get_count (plan, ROSTER_BULK_CLASS_WILL_CHANGE), ==, 2);

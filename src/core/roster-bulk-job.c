@@ -1766,7 +1766,7 @@ run_prep_func (sqlite3   *db,
   g_clear_pointer (&stmt, sqlite3_finalize);
   if (rc != SQLITE_DONE)
     goto fail_rc;
-  rp->self_id = _roster_store_meta_get (db, ROSTER_BULK_META_SELF_ACCOUNT_ID, NULL);
+  rp->self_id = _roster_bulk_read_self_id (db);
 
   if (!_roster_store_exec (db, "COMMIT", error))
     goto fail;

@@ -1,6 +1,8 @@
 /* roster-bulk-private.h — shared between roster-bulk.c and roster-bulk-job.c. */
 #pragma once
 
+#include <sqlite3.h>
+
 #include "roster-bulk.h"
 #include "roster-user.h"
 
@@ -26,6 +28,12 @@ RosterBulkSpec     *_roster_bulk_plan_get_spec         (RosterBulkPlan   *plan);
 gboolean            _roster_bulk_job_state_from_string (const char          *nick,
                                                         RosterBulkJobState  *out_state);
 RosterBulkTargetState _roster_bulk_target_state_from_string (const char *nick);
+
+/* On the store's thread: the account id of the admin running Roster, never the
+ * target of a bulk change. ROSTER_BULK_META_SELF_ACCOUNT_ID when set, else the
+ * cached user whose email is the product site's account email (an Admin API key
+ * does not say whose it is; the site's API token does). NULL when unknown. */
+char               *_roster_bulk_read_self_id          (sqlite3          *db);
 
 /* Runs `start` (which starts an async op completing into *done) on a private
  * main context pushed as thread default, until *done. */

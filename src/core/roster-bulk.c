@@ -576,6 +576,27 @@ read_setting (sqlite3    *db,
   return value;
 }
 
+char *
+_roster_bulk_read_self_id (sqlite3 *db)
+{
+  sqlite3_stmt *stmt = NULL;
+  char *self_id = _roster_store_meta_get (db, ROSTER_BULK_META_SELF_ACCOUNT_ID, NULL);
+
+  if (self_id != NULL)
+    return self_id;
+
+  if (sqlite3_prepare_v2 (db,
+                          "SELECT u.account_id FROM users u, settings s"
+                          " WHERE s.key = ?1 AND u.email = s.value COLLATE NOCASE LIMIT 1",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, ROSTER_SETTING_SITE_EMAIL, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    self_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  return self_id;
+}
+
 static gboolean
 prep_func (sqlite3   *db,
            gpointer   data,
@@ -588,7 +609,7 @@ prep_func (sqlite3   *db,
   if (!read_set (db, "SELECT account_id FROM protected_accounts", prep->protected_ids, error) ||
       !read_set (db, "SELECT account_id FROM protected_removals", prep->removed_ids, error))
     return FALSE;
-  prep->self_id = _roster_store_meta_get (db, ROSTER_BULK_META_SELF_ACCOUNT_ID, NULL);
+  prep->self_id = _roster_bulk_read_self_id (db);
   prep->cap = read_setting (db, ROSTER_BULK_SETTING_CAP);
   if (prep->product < ROSTER_N_PRODUCTS)
     {

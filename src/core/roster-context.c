@@ -21,7 +21,7 @@
 #define SETTING_DIRECTORY_ID  "directory-id"
 #define SETTING_ADMIN_URL     "admin-url"
 #define SETTING_SITE_URL      "site-url"
-#define SETTING_SITE_EMAIL    "site-email"
+#define SETTING_SITE_EMAIL    ROSTER_SETTING_SITE_EMAIL
 
 struct _RosterContext
 {

@@ -17,6 +17,10 @@
 
 G_BEGIN_DECLS
 
+/* The org setting holding the product site's account email (the admin's own
+ * Atlassian account: the site's API token is theirs). */
+#define ROSTER_SETTING_SITE_EMAIL "site-email"
+
 #define ROSTER_DEFAULT_ADMIN_API_URL "https://api.atlassian.com/admin"
 
 typedef struct _RosterAdminApi RosterAdminApi;
