@@ -10,6 +10,7 @@
 #include "roster-http.h"
 #include "roster-sandbox.h"
 #include "roster-user.h"
+#include "roster-user-batch.h"
 #include "roster-user-private.h"
 
 static JsonNode *
@@ -511,6 +512,65 @@ tree_parse (const char  *data,
   return roster_users_page_parse (json_parser_get_root (parser), users, next, error);
 }
 
+/* The batch the sync stages, on the same bytes: appended after what the batch
+ * already holds, or the batch left exactly as it was. Each record gives back
+ * the user of the object reader, and so does a user copied into a batch. */
+static void
+check_batch (const char *data,
+             gsize       length,
+             GPtrArray  *expected)
+{
+  g_autoptr(RosterUserBatch) batch = roster_user_batch_new ();
+  g_autoptr(RosterUser) before = roster_user_new ("acc-before", "Before", NULL,
+                                                  ROSTER_ACCOUNT_TYPE_ATLASSIAN,
+                                                  ROSTER_STATUS_ACTIVE, ROSTER_CLAIM_MANAGED);
+  g_autoptr(RosterUser) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *next = NULL;
+  guint n_products, n_groups, n_roles;
+  gboolean ok;
+
+  roster_user_add_product (before, "confluence", "ari:cloud:confluence::site/1", 1700000000);
+  roster_user_add_group (before, "ari:cloud:identity::group/g-1", "Group one");
+  roster_user_add_platform_role (before, "atlassian/org-admin");
+  roster_user_batch_add_user (batch, before);
+  n_products = batch->products->len;
+  n_groups = batch->groups->len;
+  n_roles = batch->roles->len;
+
+  ok = roster_users_page_parse_batch (data, length, batch, &next, &error);
+  g_assert_cmpint (ok, ==, expected != NULL);
+  if (!ok)
+    {
+      g_assert_error (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE);
+      g_assert_null (next);
+      g_assert_cmpuint (batch->users->len, ==, 1);
+      g_assert_cmpuint (batch->products->len, ==, n_products);
+      g_assert_cmpuint (batch->groups->len, ==, n_groups);
+      g_assert_cmpuint (batch->roles->len, ==, n_roles);
+    }
+  else
+    {
+      g_assert_cmpuint (batch->users->len, ==, 1 + expected->len);
+      for (guint i = 0; i < expected->len; i++)
+        {
+          g_autoptr(RosterUser) user = roster_user_batch_dup_user (batch, i + 1);
+          g_autoptr(RosterUserBatch) copy = roster_user_batch_new ();
+          g_autoptr(RosterUser) copied = NULL;
+
+          assert_same_user (user, g_ptr_array_index (expected, i));
+          g_assert_cmpint (roster_user_batch_get_user (batch, i + 1)->billable, ==,
+                           roster_user_is_billable (user));
+          roster_user_batch_add_user (copy, g_ptr_array_index (expected, i));
+          copied = roster_user_batch_dup_user (copy, 0);
+          assert_same_user (copied, g_ptr_array_index (expected, i));
+        }
+    }
+
+  again = roster_user_batch_dup_user (batch, 0);
+  assert_same_user (again, before);
+}
+
 /* Both readers on the same bytes. A page the direct reader takes, the tree parser
  * takes too, with the same result; returns whether it was taken. */
 static gboolean
@@ -536,6 +596,7 @@ compare_parsers (const char *data,
       g_assert_null (fast_next);
       if (expect_ok)
         g_error ("direct reader refused a good page: %s", fast_error->message);
+      check_batch (data, length, NULL);
       return FALSE;
     }
 
@@ -546,6 +607,7 @@ compare_parsers (const char *data,
   g_assert_cmpuint (fast->len, ==, tree->len);
   for (guint i = 0; i < fast->len; i++)
     assert_same_user (g_ptr_array_index (fast, i), g_ptr_array_index (tree, i));
+  check_batch (data, length, tree);
 
   return TRUE;
 }

@@ -265,6 +265,16 @@ test_user_set_basic (void)
   add_row (set, "acc-ann2", "ann", NULL, ROSTER_STATUS_ACTIVE, 5, -1, -1, NULL);
   /* A repeated account id keeps the first row. */
   add_row (set, "acc-bob", "Bob Again", NULL, ROSTER_STATUS_ACTIVE, -1, -1, -1, NULL);
+  /* Also when it comes as a batch record: the append says so. */
+  {
+    g_autoptr(RosterUserBatch) batch = roster_user_batch_new ();
+    g_autoptr(RosterUser) zed = roster_user_new ("acc-zed", "Zed Again", NULL,
+                                                 ROSTER_ACCOUNT_TYPE_ATLASSIAN,
+                                                 ROSTER_STATUS_ACTIVE, ROSTER_CLAIM_MANAGED);
+
+    roster_user_batch_add_user (batch, zed);
+    g_assert_false (roster_user_set_append_batch (set, batch, 0));
+  }
   roster_user_set_set_resource_id (set, ROSTER_PRODUCT_CONFLUENCE, "ari:cloud:confluence::site/1");
   roster_user_set_freeze (set);
 

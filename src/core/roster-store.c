@@ -222,14 +222,14 @@ struct _Worker
   /* Only touched on the worker thread. */
   sqlite3       *db;
   sqlite3_stmt  *stage_user;
-  sqlite3_stmt  *stage_delete;
-  GHashTable    *stage_rows;       /* account id → rowid in users_staging */
+  guint          stage_count;      /* rows in users_staging */
   GHashTable    *stage_resources;  /* resource id → StagedResource */
   GPtrArray     *stage_admins;     /* account ids of org admins */
   RosterUserSet *stage_set;        /* the set being built */
   GString       *stage_buf;        /* packed columns of one row */
+  GString       *stage_roles;      /* the roles column of one row */
   guint          staging : 1;
-  guint          stage_repeated : 1;
+  guint          stage_repeated : 1; /* an account came twice: users_staging has repeats */
 };
 
 typedef struct
@@ -274,7 +274,6 @@ static void
 worker_finalize_statements (Worker *w)
 {
   g_clear_pointer (&w->stage_user, sqlite3_finalize);
-  g_clear_pointer (&w->stage_delete, sqlite3_finalize);
 }
 
 static void worker_clear_staging (Worker *w);
@@ -942,16 +941,18 @@ static void
 worker_clear_staging (Worker *w)
 {
   worker_finalize_statements (w);
-  g_clear_pointer (&w->stage_rows, g_hash_table_unref);
   g_clear_pointer (&w->stage_resources, g_hash_table_unref);
   g_clear_pointer (&w->stage_admins, g_ptr_array_unref);
   g_clear_pointer (&w->stage_set, roster_user_set_unref);
   if (w->stage_buf != NULL)
     g_string_free (g_steal_pointer (&w->stage_buf), TRUE);
+  if (w->stage_roles != NULL)
+    g_string_free (g_steal_pointer (&w->stage_roles), TRUE);
   if (w->staging && w->db != NULL)
     _roster_store_exec (w->db, "PRAGMA wal_autocheckpoint = 1000", NULL);
   w->staging = FALSE;
   w->stage_repeated = FALSE;
+  w->stage_count = 0;
 }
 
 static gboolean
@@ -971,19 +972,18 @@ sync_begin_func (Worker    *w,
   if (!prepare (w->db,
                 "INSERT INTO users_staging (" USERS_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
                 " ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
-                &w->stage_user, error) ||
-      !prepare (w->db, "DELETE FROM users_staging WHERE rowid = ?1", &w->stage_delete, error))
+                &w->stage_user, error))
     {
       worker_clear_staging (w);
       return FALSE;
     }
 
-  w->stage_rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   w->stage_resources = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                               staged_resource_free);
   w->stage_admins = g_ptr_array_new_with_free_func (g_free);
   w->stage_set = roster_user_set_new ();
   w->stage_buf = g_string_sized_new (512);
+  w->stage_roles = g_string_sized_new (64);
   /* No checkpoint between pages: copying the WAL back into the file (and
    * syncing it) would stall the pipeline several times per sync. The first
    * commit after the sync (finish_swap_func) folds it in once. */
@@ -993,14 +993,23 @@ sync_begin_func (Worker    *w,
   return TRUE;
 }
 
-static char *
-join_roles (RosterUser *user)
+/* The platform roles column: one role per line, NULL when there is none. */
+static const char *
+join_roles (GString             *out,
+            const char * const  *roles,
+            guint                n_roles)
 {
-  const char * const *roles = roster_user_get_platform_roles (user);
-
-  if (roles == NULL || roles[0] == NULL)
+  if (n_roles == 0)
     return NULL;
-  return g_strjoinv ("\n", (char **) roles);
+
+  g_string_truncate (out, 0);
+  for (guint i = 0; i < n_roles; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, '\n');
+      g_string_append (out, roles[i]);
+    }
+  return out->str;
 }
 
 /* Appends a decimal integer (printf costs more than the rest of a row). */
@@ -1043,88 +1052,75 @@ pack_product (GString    *out,
 }
 
 static void
-pack_products (GString   *out,
-               GPtrArray *products)
+pack_products (GString                  *out,
+               const RosterBatchProduct *products,
+               guint                     n_products)
 {
-  for (guint i = 0; i < products->len; i++)
+  for (guint i = 0; i < n_products; i++)
     {
-      const RosterProductAccess *access = g_ptr_array_index (products, i);
-
       if (i > 0)
         g_string_append_c (out, '\n');
-      pack_product (out, access->key, access->product, access->resource_id, access->last_active);
+      pack_product (out, products[i].key, products[i].product, products[i].resource_id,
+                    products[i].last_active);
     }
 }
 
 /* The groups column: id, name. */
 static void
-pack_groups (GString   *out,
-             GPtrArray *groups)
+pack_groups (GString              *out,
+             const RosterGroupRef *groups,
+             guint                 n_groups)
 {
-  for (guint i = 0; i < groups->len; i++)
+  for (guint i = 0; i < n_groups; i++)
     {
-      const RosterGroupRef *ref = g_ptr_array_index (groups, i);
-
       if (i > 0)
         g_string_append_c (out, '\n');
-      _roster_store_pack_field (out, ref->id);
+      _roster_store_pack_field (out, groups[i].id);
       g_string_append_c (out, '\t');
-      _roster_store_pack_field (out, ref->name);
+      _roster_store_pack_field (out, groups[i].name);
     }
 }
 
 static gboolean
-stage_one (Worker      *w,
-           RosterUser  *user,
-           GError     **error)
+stage_one (Worker           *w,
+           RosterUserBatch  *batch,
+           guint             index,
+           GError          **error)
 {
   sqlite3_stmt *s = w->stage_user;
-  g_autofree char *roles = join_roles (user);
-  const char *account_id = roster_user_get_account_id (user);
-  GPtrArray *products = roster_user_get_products (user);
-  GPtrArray *groups = roster_user_get_groups (user);
-  gpointer previous;
+  const RosterBatchUser *user = roster_user_batch_get_user (batch, index);
+  const RosterBatchProduct *products = roster_user_batch_get_products (batch, user);
+  const char *account_id = user->account_id;
   gsize groups_offset;
 
-  /* Later pages win when the API returned an account twice. */
-  if (g_hash_table_lookup_extended (w->stage_rows, account_id, NULL, &previous))
-    {
-      sqlite3_bind_int64 (w->stage_delete, 1, GPOINTER_TO_UINT (previous));
-      if (!step_done (w->db, w->stage_delete, "Saving users to the cache", error))
-        return FALSE;
-      w->stage_repeated = TRUE;
-    }
-
   g_string_truncate (w->stage_buf, 0);
-  pack_products (w->stage_buf, products);
+  pack_products (w->stage_buf, products, user->n_products);
   g_string_append_c (w->stage_buf, '\0');
   groups_offset = w->stage_buf->len;
-  pack_groups (w->stage_buf, groups);
+  pack_groups (w->stage_buf, roster_user_batch_get_groups (batch, user), user->n_groups);
 
   sqlite3_bind_text (s, 1, account_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (s, 2, roster_user_get_name (user) ? roster_user_get_name (user) : "",
-                     -1, SQLITE_STATIC);
-  _roster_store_bind_text (s, 3, roster_user_get_email (user));
-  _roster_store_bind_text (s, 4, roster_user_get_nickname (user));
-  sqlite3_bind_text (s, 5, roster_account_type_to_string (roster_user_get_account_type (user)),
-                     -1, SQLITE_STATIC);
-  sqlite3_bind_text (s, 6, roster_status_to_string (roster_user_get_status (user)),
-                     -1, SQLITE_STATIC);
-  _roster_store_bind_text (s, 7, roster_user_get_account_status (user));
-  _roster_store_bind_text (s, 8, roster_user_get_membership_status (user));
-  sqlite3_bind_text (s, 9, roster_claim_to_string (roster_user_get_claim (user)),
-                     -1, SQLITE_STATIC);
-  _roster_store_bind_text (s, 10, roster_user_get_management_source (user));
-  sqlite3_bind_int64 (s, 11, roster_user_get_added_to_org (user));
-  sqlite3_bind_int (s, 12, roster_user_is_org_admin (user) ? 1 : 0);
-  sqlite3_bind_int (s, 13, roster_user_is_billable (user) ? 1 : 0);
-  sqlite3_bind_int64 (s, 14, roster_user_get_last_active (user));
-  _roster_store_bind_text (s, 15, roles);
-  if (products->len > 0)
+  sqlite3_bind_text (s, 2, user->name ? user->name : "", -1, SQLITE_STATIC);
+  _roster_store_bind_text (s, 3, user->email);
+  _roster_store_bind_text (s, 4, user->nickname);
+  sqlite3_bind_text (s, 5, roster_account_type_to_string (user->account_type), -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 6, roster_status_to_string (user->status), -1, SQLITE_STATIC);
+  _roster_store_bind_text (s, 7, user->account_status);
+  _roster_store_bind_text (s, 8, user->membership_status);
+  sqlite3_bind_text (s, 9, roster_claim_to_string (user->claim), -1, SQLITE_STATIC);
+  _roster_store_bind_text (s, 10, user->management_source);
+  sqlite3_bind_int64 (s, 11, user->added_to_org);
+  sqlite3_bind_int (s, 12, user->org_admin ? 1 : 0);
+  sqlite3_bind_int (s, 13, user->billable ? 1 : 0);
+  sqlite3_bind_int64 (s, 14, user->last_active);
+  _roster_store_bind_text (s, 15, join_roles (w->stage_roles,
+                                              roster_user_batch_get_roles (batch, user),
+                                              user->n_roles));
+  if (user->n_products > 0)
     sqlite3_bind_text (s, 16, w->stage_buf->str, groups_offset - 1, SQLITE_STATIC);
   else
     sqlite3_bind_null (s, 16);
-  if (groups->len > 0)
+  if (user->n_groups > 0)
     sqlite3_bind_text (s, 17, w->stage_buf->str + groups_offset,
                        w->stage_buf->len - groups_offset, SQLITE_STATIC);
   else
@@ -1132,12 +1128,11 @@ stage_one (Worker      *w,
   if (!step_done (w->db, s, "Saving users to the cache", error))
     return FALSE;
 
-  g_hash_table_replace (w->stage_rows, g_strdup (account_id),
-                        GUINT_TO_POINTER ((guint) sqlite3_last_insert_rowid (w->db)));
+  w->stage_count++;
 
-  for (guint i = 0; i < products->len; i++)
+  for (guint i = 0; i < user->n_products; i++)
     {
-      const RosterProductAccess *access = g_ptr_array_index (products, i);
+      const RosterBatchProduct *access = &products[i];
       StagedResource *resource;
 
       if (access->resource_id == NULL ||
@@ -1149,13 +1144,17 @@ stage_one (Worker      *w,
       g_hash_table_insert (w->stage_resources, g_strdup (access->resource_id), resource);
     }
 
-  if (roster_user_is_org_admin (user))
+  if (user->org_admin)
     g_ptr_array_add (w->stage_admins, g_strdup (account_id));
 
-  /* The set keeps one row per account; after a repeat it is rebuilt from the
-   * committed table instead (rare: a page boundary moved during the sync). */
-  if (!w->stage_repeated)
-    roster_user_set_append (w->stage_set, user);
+  /* The set keeps one row per account and tells when one comes again (rare:
+   * a page boundary moved during the sync). The commit then keeps each
+   * account's last row, and the set is read from the table instead. */
+  if (!w->stage_repeated && !roster_user_set_append_batch (w->stage_set, batch, index))
+    {
+      g_debug ("Account %s came twice: the later row wins", account_id);
+      w->stage_repeated = TRUE;
+    }
 
   return TRUE;
 }
@@ -1166,7 +1165,7 @@ sync_stage_func (Worker    *w,
                  gpointer  *out_result,
                  GError   **error)
 {
-  GPtrArray *users = data;
+  GPtrArray *batches = data;
 
   if (!w->staging)
     {
@@ -1178,14 +1177,19 @@ sync_stage_func (Worker    *w,
   if (!_roster_store_exec (w->db, "BEGIN", error))
     return FALSE;
 
-  for (guint i = 0; i < users->len; i++)
+  for (guint b = 0; b < batches->len; b++)
     {
-      if (!stage_one (w, g_ptr_array_index (users, i), error))
+      RosterUserBatch *batch = g_ptr_array_index (batches, b);
+
+      for (guint i = 0; i < roster_user_batch_get_n_users (batch); i++)
         {
-          rollback (w->db);
-          /* The rows already counted are gone with the transaction. */
-          worker_clear_staging (w);
-          return FALSE;
+          if (!stage_one (w, batch, i, error))
+            {
+              rollback (w->db);
+              /* The rows already counted are gone with the transaction. */
+              worker_clear_staging (w);
+              return FALSE;
+            }
         }
     }
 
@@ -1317,6 +1321,16 @@ sync_commit_func (Worker    *w,
   if (!_roster_store_exec (w->db, "BEGIN IMMEDIATE", error))
     goto fail_clear;
 
+  /* Later pages win when the API returned an account twice. */
+  if (w->stage_repeated &&
+      !_roster_store_exec (w->db,
+                           "DELETE FROM users_staging WHERE rowid NOT IN"
+                           " (SELECT max(rowid) FROM users_staging GROUP BY account_id);",
+                           error))
+    goto fail;
+  if (w->stage_repeated)
+    w->stage_count = (guint) query_int64 (w->db, "SELECT count(*) FROM users_staging", 0);
+
   if (!_roster_store_exec (w->db,
                            "DROP TABLE IF EXISTS users_old;"
                            "ALTER TABLE users RENAME TO users_old;"
@@ -1327,7 +1341,7 @@ sync_commit_func (Worker    *w,
     goto fail;
 
   synced_at = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
-  n_users = g_strdup_printf ("%u", g_hash_table_size (w->stage_rows));
+  n_users = g_strdup_printf ("%u", w->stage_count);
   n_pages_str = g_strdup_printf ("%u", n_pages);
 
   if (!_roster_store_meta_set (w->db, "sync_synced_at", synced_at, error) ||
@@ -2690,6 +2704,35 @@ roster_store_sync_begin_sync (RosterStore   *self,
   return run_sync_boolean (self, sync_begin_func, NULL, NULL, cancellable, error);
 }
 
+/* The users of objects as one batch, in a one-element array of batches. */
+static GPtrArray *
+batches_from_users (GPtrArray *users)
+{
+  GPtrArray *batches = g_ptr_array_new_with_free_func ((GDestroyNotify) roster_user_batch_unref);
+  RosterUserBatch *batch = roster_user_batch_new ();
+
+  for (guint i = 0; i < users->len; i++)
+    roster_user_batch_add_user (batch, g_ptr_array_index (users, i));
+  g_ptr_array_add (batches, batch);
+  return batches;
+}
+
+void
+roster_store_sync_stage_batches_async (RosterStore         *self,
+                                       GPtrArray           *batches,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_return_if_fail (ROSTER_IS_STORE (self));
+  g_return_if_fail (batches != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  push_async (self, sync_stage_func, g_ptr_array_ref (batches),
+              (GDestroyNotify) g_ptr_array_unref, NULL, TRUE, roster_store_sync_stage_async,
+              cancellable, callback, user_data);
+}
+
 void
 roster_store_sync_stage_async (RosterStore         *self,
                                GPtrArray           *users,
@@ -2701,7 +2744,7 @@ roster_store_sync_stage_async (RosterStore         *self,
   g_return_if_fail (users != NULL);
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  push_async (self, sync_stage_func, g_ptr_array_ref (users),
+  push_async (self, sync_stage_func, batches_from_users (users),
               (GDestroyNotify) g_ptr_array_unref, NULL, TRUE, roster_store_sync_stage_async,
               cancellable, callback, user_data);
 }
@@ -2722,7 +2765,7 @@ roster_store_sync_stage_sync (RosterStore   *self,
 {
   g_return_val_if_fail (ROSTER_IS_STORE (self), FALSE);
   g_return_val_if_fail (users != NULL, FALSE);
-  return run_sync_boolean (self, sync_stage_func, g_ptr_array_ref (users),
+  return run_sync_boolean (self, sync_stage_func, batches_from_users (users),
                            (GDestroyNotify) g_ptr_array_unref, cancellable, error);
 }
 

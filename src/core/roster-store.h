@@ -98,6 +98,12 @@ void         roster_store_sync_stage_async  (RosterStore         *self,
                                              GCancellable        *cancellable,
                                              GAsyncReadyCallback  callback,
                                              gpointer             user_data);
+/* The same for parsed pages (RosterUserBatch, in page order): what a sync stages. */
+void         roster_store_sync_stage_batches_async (RosterStore         *self,
+                                                    GPtrArray           *batches,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
 gboolean     roster_store_sync_stage_finish (RosterStore         *self,
                                              GAsyncResult        *result,
                                              GError             **error);

@@ -23,6 +23,7 @@
 #include "roster-http.h"
 #include "roster-sync.h"
 #include "roster-user.h"
+#include "roster-user-batch.h"
 
 #define DEFAULT_PAGE_SIZE 100
 /* Pages fetched but not yet staged. Beyond this the next request waits, so a
@@ -66,11 +67,11 @@ typedef struct
   guint         n_users;
   guint         total;
   guint         in_pipeline;   /* pages fetched and not yet staged */
-  GHashTable   *parsed;        /* (owned) page number → GPtrArray of users, parsed
+  GHashTable   *parsed;        /* (owned) page number → RosterUserBatch, parsed
                                 * out of order and waiting for their turn */
   guint         next_fetch_seq;
   guint         next_stage_seq;
-  GPtrArray    *batch;         /* (owned) (nullable) users in page order, to stage next */
+  GPtrArray    *batch;         /* (owned) (nullable) parsed pages in page order, to stage next */
   guint         batch_pages;
   char         *deferred_cursor; /* (owned) (nullable) next fetch held back */
   gboolean      began;
@@ -88,7 +89,7 @@ typedef struct
   char      *peeked_cursor;  /* (owned) (nullable) */
   gboolean   speculated;     /* the next fetch was already started */
   guint      seq;            /* page number, from 0 */
-  GPtrArray *users;          /* (owned) (nullable) result */
+  RosterUserBatch *users;    /* (owned) (nullable) result */
   char      *next_cursor;    /* (owned) (nullable) result */
 } PageWork;
 
@@ -105,7 +106,7 @@ page_work_free (gpointer data)
 
   g_clear_pointer (&work->body, g_bytes_unref);
   g_clear_pointer (&work->peeked_cursor, g_free);
-  g_clear_pointer (&work->users, g_ptr_array_unref);
+  g_clear_pointer (&work->users, roster_user_batch_unref);
   g_clear_pointer (&work->next_cursor, g_free);
   g_free (work);
 }
@@ -263,14 +264,14 @@ parse_page_thread (GTask        *task,
                    GCancellable *cancellable)
 {
   PageWork *work = task_data;
-  g_autoptr(GPtrArray) users = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(RosterUserBatch) users = roster_user_batch_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *next = NULL;
   gsize length;
   const char *data = g_bytes_get_data (work->body, &length);
 
   /* The direct reader: no JSON tree, which cost several times the transfer. */
-  if (!roster_users_page_parse_bytes (data, length, users, &next, &error))
+  if (!roster_users_page_parse_batch (data, length, users, &next, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -342,8 +343,8 @@ flush_batch (GTask *task)
   sb->task = g_object_ref (task);
   sb->n_pages = state->batch_pages;
   state->outstanding++;
-  roster_store_sync_stage_async (state->self->store, state->batch, state->cancellable,
-                                 stage_cb, sb);
+  roster_store_sync_stage_batches_async (state->self->store, state->batch, state->cancellable,
+                                         stage_cb, sb);
   g_clear_pointer (&state->batch, g_ptr_array_unref);
   state->batch_pages = 0;
 }
@@ -360,8 +361,8 @@ queue_parsed_pages (GTask *task)
                                       NULL, &users))
     {
       if (state->batch == NULL)
-        state->batch = g_ptr_array_new_with_free_func (g_object_unref);
-      g_ptr_array_extend_and_steal (state->batch, users);
+        state->batch = g_ptr_array_new_with_free_func ((GDestroyNotify) roster_user_batch_unref);
+      g_ptr_array_add (state->batch, users);
       state->batch_pages++;
       state->next_stage_seq++;
       if (state->batch_pages >= PAGES_PER_STAGE)
@@ -404,7 +405,7 @@ parse_cb (GObject      *object,
     }
 
   state->n_pages++;
-  state->n_users += work->users->len;
+  state->n_users += roster_user_batch_get_n_users (work->users);
   g_signal_emit (state->self, signals[PROGRESS], 0,
                  state->n_pages, state->n_users, MAX (state->total, state->n_users));
 
@@ -723,7 +724,7 @@ roster_sync_run_async (RosterSync          *self,
 
   state = g_new0 (SyncState, 1);
   state->started = g_get_monotonic_time ();
-  state->parsed = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
+  state->parsed = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) roster_user_batch_unref);
   /* One parser is enough (it is idle most of the time) and keeps the pages
    * in order; an exclusive thread, so that its lower priority ends with it. */
   state->parse_pool = g_thread_pool_new (parse_pool_func, NULL, 1, TRUE, NULL);

@@ -69,7 +69,9 @@ struct _RosterUserSet
   gsize            pool_alloc;
 
   GArray          *records;       /* (owned) (nullable) Record, while building */
-  guint32         *table_buf;     /* (owned) (nullable) */
+  guint32         *table_buf;     /* (owned) (nullable) while building: append order + 1 */
+  GArray          *hashes;        /* (owned) (nullable) guint32 per record, while building */
+  GArray          *entries;       /* (owned) (nullable) SortEntry per record, while building */
   GMappedFile     *mapped;        /* (owned) (nullable) the snapshot the set reads from */
   const guint32   *group_runs;    /* (nullable) in mapped: group index + 1 runs, 0-ended */
 
@@ -349,6 +351,8 @@ roster_user_set_unref (RosterUserSet *self)
   g_ptr_array_unref (self->group_names);
   g_ptr_array_unref (self->group_ids);
   g_free (self->table_buf);
+  g_clear_pointer (&self->hashes, g_array_unref);
+  g_clear_pointer (&self->entries, g_array_unref);
   for (guint p = 0; p < ROSTER_N_PRODUCTS; p++)
     g_free (self->resource_ids[p]);
   g_free (self);
@@ -395,13 +399,32 @@ add_search_key (RosterUserSet *self,
   return pool_add (self, key);
 }
 
-static void
-append_internal (RosterUserSet       *self,
-                 const RosterUserRow *row,
-                 GPtrArray           *group_refs)
+static gboolean building_find_slot (RosterUserSet *self,
+                                    const char    *account_id,
+                                    guint32       *out_hash,
+                                    guint32       *out_slot);
+static void     building_add_entry (RosterUserSet *self,
+                                    const Record  *record,
+                                    guint32        index);
+
+/* Groups come either from row->group_names/ids or, when refs is not NULL,
+ * from n_refs contiguous references. FALSE, and nothing appended, when the
+ * account id is already in the set: the first row of an account stays. */
+static gboolean
+append_internal (RosterUserSet        *self,
+                 const RosterUserRow  *row,
+                 const RosterGroupRef *refs,
+                 guint                 n_refs)
 {
   Record record = { 0 };
   guint n_groups = 0;
+  guint32 hash, slot;
+
+  if (!building_find_slot (self, row->account_id, &hash, &slot))
+    {
+      g_debug ("Dropping repeated account id %s", row->account_id);
+      return FALSE;
+    }
 
   record.account_id = pool_add (self, row->account_id);
   record.name = pool_add (self, row->name != NULL ? row->name : "");
@@ -416,8 +439,8 @@ append_internal (RosterUserSet       *self,
     record.last_active[p] = row->last_active[p] < 0 ? NO_ACCESS
                                                     : (guint32) MIN (row->last_active[p], NO_ACCESS - 1);
 
-  if (group_refs != NULL)
-    n_groups = group_refs->len;
+  if (refs != NULL)
+    n_groups = n_refs;
   else if (row->group_names != NULL)
     n_groups = g_strv_length ((char **) row->group_names);
 
@@ -431,9 +454,9 @@ append_internal (RosterUserSet       *self,
           const char *name, *id = NULL;
           guint index;
 
-          if (group_refs != NULL)
+          if (refs != NULL)
             {
-              const RosterGroupRef *ref = g_ptr_array_index (group_refs, g);
+              const RosterGroupRef *ref = &refs[g];
 
               /* A group without a readable name is still a membership: show its id. */
               name = ref->name != NULL ? ref->name : ref->id;
@@ -458,6 +481,11 @@ append_internal (RosterUserSet       *self,
   g_array_append_val (self->records, record);
   self->recs = (const Record *) (gpointer) self->records->data;
   self->n_records = self->records->len;
+
+  g_array_append_val (self->hashes, hash);
+  self->table_buf[slot] = self->records->len;
+  building_add_entry (self, &record, self->records->len - 1);
+  return TRUE;
 }
 
 void
@@ -469,35 +497,54 @@ roster_user_set_append_row (RosterUserSet       *self,
   g_return_if_fail (row != NULL);
   g_return_if_fail (row->account_id != NULL);
 
-  append_internal (self, row, NULL);
+  append_internal (self, row, NULL, 0);
 }
 
 void
 roster_user_set_append (RosterUserSet *self,
                         RosterUser    *user)
 {
-  RosterUserRow row = { 0 };
-  GPtrArray *products;
+  g_autoptr(RosterUserBatch) batch = NULL;
 
   g_return_if_fail (self != NULL);
   g_return_if_fail (!self->frozen);
   g_return_if_fail (ROSTER_IS_USER (user));
 
-  row.account_id = roster_user_get_account_id (user);
-  row.name = roster_user_get_name (user);
-  row.email = roster_user_get_email (user);
-  row.status = roster_user_get_status (user);
-  row.account_type = roster_user_get_account_type (user);
-  row.claim = roster_user_get_claim (user);
-  row.org_admin = roster_user_is_org_admin (user);
-  row.billable = roster_user_is_billable (user);
+  batch = roster_user_batch_new ();
+  roster_user_batch_add_user (batch, user);
+  roster_user_set_append_batch (self, batch, 0);
+}
+
+gboolean
+roster_user_set_append_batch (RosterUserSet   *self,
+                              RosterUserBatch *batch,
+                              guint            i)
+{
+  RosterUserRow row = { 0 };
+  const RosterBatchUser *user;
+  const RosterBatchProduct *products;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (!self->frozen, FALSE);
+  g_return_val_if_fail (batch != NULL, FALSE);
+  g_return_val_if_fail (i < roster_user_batch_get_n_users (batch), FALSE);
+
+  user = roster_user_batch_get_user (batch, i);
+  row.account_id = user->account_id;
+  row.name = user->name;
+  row.email = user->email;
+  row.status = user->status;
+  row.account_type = user->account_type;
+  row.claim = user->claim;
+  row.org_admin = user->org_admin;
+  row.billable = user->billable;
   for (guint p = 0; p < ROSTER_N_PRODUCTS; p++)
     row.last_active[p] = -1;
 
-  products = roster_user_get_products (user);
-  for (guint i = 0; i < products->len; i++)
+  products = roster_user_batch_get_products (batch, user);
+  for (guint p = 0; p < user->n_products; p++)
     {
-      const RosterProductAccess *access = g_ptr_array_index (products, i);
+      const RosterBatchProduct *access = &products[p];
 
       if (access->product >= ROSTER_N_PRODUCTS)
         continue;
@@ -507,7 +554,7 @@ roster_user_set_append (RosterUserSet *self,
         self->resource_ids[access->product] = g_strdup (access->resource_id);
     }
 
-  append_internal (self, &row, roster_user_get_groups (user));
+  return append_internal (self, &row, roster_user_batch_get_groups (batch, user), user->n_groups);
 }
 
 void
@@ -727,22 +774,74 @@ hash_account_id (const char *str)
   return h;
 }
 
-static gboolean
-table_insert (RosterUserSet *self,
-              guint          row)
+/* While building, the account-id table holds append order + 1 and grows
+ * before it is half full; freeze turns it into sorted rows. */
+static void
+building_table_grow (RosterUserSet *self)
 {
-  const char *id = self->pool + get_record (self, row)->account_id;
-  guint32 slot = hash_account_id (id) & self->table_mask;
+  guint32 size = self->table_buf != NULL ? (self->table_mask + 1) * 2 : 1024;
+  const guint32 *hashes = (const guint32 *) (gpointer) self->hashes->data;
 
+  g_free (self->table_buf);
+  self->table_buf = g_new0 (guint32, size);
+  self->table_mask = size - 1;
+  for (guint i = 0; i < self->hashes->len; i++)
+    {
+      guint32 slot = hashes[i] & self->table_mask;
+
+      while (self->table_buf[slot] != 0)
+        slot = (slot + 1) & self->table_mask;
+      self->table_buf[slot] = i + 1;
+    }
+}
+
+/* The free slot for a new account id, or FALSE when the id is in the set. */
+static gboolean
+building_find_slot (RosterUserSet *self,
+                    const char    *account_id,
+                    guint32       *out_hash,
+                    guint32       *out_slot)
+{
+  guint32 hash = hash_account_id (account_id);
+  const guint32 *hashes;
+  guint32 slot;
+
+  if (self->hashes == NULL)
+    self->hashes = g_array_new (FALSE, FALSE, sizeof (guint32));
+  if (self->table_buf == NULL || (self->records->len + 1) * 2 > self->table_mask + 1)
+    building_table_grow (self);
+
+  hashes = (const guint32 *) (gpointer) self->hashes->data;
+  slot = hash & self->table_mask;
   while (self->table_buf[slot] != 0)
     {
-      if (strcmp (self->pool + get_record (self, self->table_buf[slot] - 1)->account_id, id) == 0)
+      guint row = self->table_buf[slot] - 1;
+
+      if (hashes[row] == hash &&
+          strcmp (self->pool + g_array_index (self->records, Record, row).account_id,
+                  account_id) == 0)
         return FALSE;
       slot = (slot + 1) & self->table_mask;
     }
 
-  self->table_buf[slot] = row + 1;
+  *out_hash = hash;
+  *out_slot = slot;
   return TRUE;
+}
+
+/* The sort entry of each row is made on append, like its search key. */
+static void
+building_add_entry (RosterUserSet *self,
+                    const Record  *record,
+                    guint32        index)
+{
+  SortEntry entry;
+
+  if (self->entries == NULL)
+    self->entries = g_array_new (FALSE, FALSE, sizeof (SortEntry));
+  make_sort_entry (&entry, pool_get (self, record->search_key),
+                   pool_get (self, record->account_id), index);
+  g_array_append_val (self->entries, entry);
 }
 
 /* Lays the strings out in row order: first each row's account id, name and email,
@@ -785,21 +884,18 @@ roster_user_set_freeze (RosterUserSet *self)
   g_autofree SortEntry *order = NULL;
   g_autoptr(GArray) sorted = NULL;
   SortContext ctx;
-  guint n, size;
+  guint n;
 
   g_return_if_fail (self != NULL);
   g_return_if_fail (!self->frozen);
 
   n = self->records->len;
+  g_assert (self->entries == NULL || self->entries->len == n);
 
-  order = g_new (SortEntry, MAX (n, 1));
-  for (guint i = 0; i < n; i++)
-    {
-      const Record *record = &g_array_index (self->records, Record, i);
-
-      make_sort_entry (&order[i], pool_get (self, record->search_key),
-                       pool_get (self, record->account_id), i);
-    }
+  if (self->entries != NULL)
+    order = (SortEntry *) (gpointer) g_array_free (g_steal_pointer (&self->entries), FALSE);
+  else
+    order = g_new (SortEntry, 1);
   ctx.pool = self->pool;
   ctx.records = (const Record *) (gpointer) self->records->data;
   sort_entries (order, n, &ctx);
@@ -812,30 +908,24 @@ roster_user_set_freeze (RosterUserSet *self)
   self->recs = (const Record *) (gpointer) self->records->data;
   self->n_records = self->records->len;
 
-  /* Hash table at most half full. A repeated account id (a page boundary shifted
-   * during the sync) keeps its first row and drops the others. */
-  size = 16;
-  while (size < n * 2)
-    size <<= 1;
-  self->table_buf = g_new0 (guint32, size);
+  /* The account-id table built on append: from append order to sorted rows. */
+  if (self->table_buf == NULL)
+    {
+      self->table_buf = g_new0 (guint32, 16);
+      self->table_mask = 15;
+    }
+  else
+    {
+      g_autofree guint32 *row_of = g_new (guint32, MAX (n, 1));
+
+      for (guint i = 0; i < n; i++)
+        row_of[order[i].index] = i;
+      for (guint32 slot = 0; slot <= self->table_mask; slot++)
+        if (self->table_buf[slot] != 0)
+          self->table_buf[slot] = row_of[self->table_buf[slot] - 1] + 1;
+    }
   self->table = self->table_buf;
-  self->table_mask = size - 1;
-
-  {
-    guint out = 0;
-
-    for (guint i = 0; i < n; i++)
-      {
-        if (out != i)
-          g_array_index (self->records, Record, out) = g_array_index (self->records, Record, i);
-        if (table_insert (self, out))
-          out++;
-        else
-          g_debug ("Dropping repeated account id %s",
-                   self->pool + g_array_index (self->records, Record, out).account_id);
-      }
-    g_array_set_size (self->records, out);
-  }
+  g_clear_pointer (&self->hashes, g_array_unref);
 
   repack_pool (self);
   self->records = g_array_set_size (self->records, self->records->len);

@@ -13,6 +13,7 @@
 
 #include "roster-types.h"
 #include "roster-user.h"
+#include "roster-user-batch.h"
 
 G_BEGIN_DECLS
 
@@ -29,6 +30,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (RosterUserSet, roster_user_set_unref)
 RosterUserSet     *roster_user_set_new               (void);
 void               roster_user_set_append            (RosterUserSet *self,
                                                       RosterUser    *user);
+/* User i of a batch (no RosterUser made): what a sync stages. FALSE, and
+ * nothing appended, when the account is already in the set (the first row of
+ * an account stays, whatever the way it was appended). */
+gboolean           roster_user_set_append_batch      (RosterUserSet   *self,
+                                                      RosterUserBatch *batch,
+                                                      guint            i);
 /* Raw rows, for loading 100k cached users without a GObject per row. */
 typedef struct
 {

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "roster-user.h"
+#include "roster-user-batch.h"
 
 #include "roster-error.h"
 #include "roster-inactivity.h"
@@ -255,6 +256,20 @@ status_from_parts (const char *account_status,
   if (g_strcmp0 (account_status, "active") == 0 && g_strcmp0 (membership_status, "active") == 0)
     return ROSTER_STATUS_ACTIVE;
   return ROSTER_STATUS_UNKNOWN;
+}
+
+/* Atlassian bills active members with access to a product. App accounts (bots) and
+ * JSM portal customers are free; an unknown type is counted to err on the side of
+ * showing the cost. */
+static gboolean
+is_billable (RosterStatus      status,
+             RosterAccountType account_type,
+             guint             n_products)
+{
+  return status == ROSTER_STATUS_ACTIVE &&
+         account_type != ROSTER_ACCOUNT_TYPE_APP &&
+         account_type != ROSTER_ACCOUNT_TYPE_CUSTOMER &&
+         n_products > 0;
 }
 
 static gboolean
@@ -1047,8 +1062,29 @@ lex_skip_value (Lexer   *lx,
 
 #define KEY_IS(key, len, lit) ((len) == sizeof (lit) - 1 && memcmp ((key), (lit), (len)) == 0)
 
-/* An optional string member at lx->p: a string replaces *inout_value, null clears it,
- * anything else is the same error as get_optional_string(). */
+/* An optional string member at lx->p: *out is the string (not NUL-terminated,
+ * valid until the next read; see lex_string()) or NULL for null; anything
+ * else is the same error as get_optional_string(). */
+static gboolean
+lex_optional_view (Lexer       *lx,
+                   const char  *member,
+                   const char **out,
+                   gsize       *out_len,
+                   GError     **error)
+{
+  *out = NULL;
+  *out_len = 0;
+
+  if (*lx->p == '"')
+    return lex_string (lx, out, out_len, error);
+
+  if (*lx->p == 'n')
+    return lex_literal (lx, "null", error);
+
+  return invalid_member (error, member, "a string");
+}
+
+/* The same, replacing *inout_value with a copy (or NULL). */
 static gboolean
 lex_optional_string (Lexer       *lx,
                      const char  *member,
@@ -1058,24 +1094,28 @@ lex_optional_string (Lexer       *lx,
   const char *s;
   gsize len;
 
-  if (*lx->p == '"')
-    {
-      if (!lex_string (lx, &s, &len, error))
-        return FALSE;
-      g_free (*inout_value);
-      *inout_value = g_strndup (s, len);
-      return TRUE;
-    }
+  if (!lex_optional_view (lx, member, &s, &len, error))
+    return FALSE;
+  g_free (*inout_value);
+  *inout_value = s != NULL ? g_strndup (s, len) : NULL;
+  return TRUE;
+}
 
-  if (*lx->p == 'n')
-    {
-      if (!lex_literal (lx, "null", error))
-        return FALSE;
-      g_clear_pointer (inout_value, g_free);
-      return TRUE;
-    }
+/* The same, the copy in the batch's chunk. */
+static gboolean
+lex_batch_string (Lexer            *lx,
+                  RosterUserBatch  *batch,
+                  const char       *member,
+                  const char      **inout_value,
+                  GError          **error)
+{
+  const char *s;
+  gsize len;
 
-  return invalid_member (error, member, "a string");
+  if (!lex_optional_view (lx, member, &s, &len, error))
+    return FALSE;
+  *inout_value = s != NULL ? g_string_chunk_insert_len (batch->strings, s, len) : NULL;
+  return TRUE;
 }
 
 /* An optional array member at lx->p: TRUE with *out_open when it is an array
@@ -1101,23 +1141,26 @@ lex_optional_array (Lexer       *lx,
 }
 
 static gboolean
-lex_products (Lexer       *lx,
-              RosterUser  *self,
-              GError     **error)
+lex_products (Lexer            *lx,
+              RosterUserBatch  *batch,
+              RosterBatchUser  *user,
+              GError          **error)
 {
   gboolean first = TRUE, done, open;
 
-  g_ptr_array_set_size (self->products, 0);
-  self->last_active = 0;
+  /* A repeated member: the last one counts. */
+  user->first_product = batch->products->len;
+  user->n_products = 0;
+  user->last_active = 0;
 
   if (!lex_optional_array (lx, "productAccess", &open, error))
     return FALSE;
 
   for (guint i = 0; open; i++)
     {
-      g_autofree char *key = NULL, *resource_id = NULL, *timestamp = NULL;
+      const char *timestamp = NULL;
+      RosterBatchProduct product = { NULL, NULL, ROSTER_PRODUCT_OTHER, 0 };
       gboolean first_member = TRUE;
-      gint64 last_active = 0;
 
       if (!lex_next_element (lx, &first, &done, error))
         return FALSE;
@@ -1141,11 +1184,11 @@ lex_products (Lexer       *lx,
             break;
 
           if (KEY_IS (name, len, "key"))
-            ok = lex_optional_string (lx, "key", &key, error);
+            ok = lex_batch_string (lx, batch, "key", &product.key, error);
           else if (KEY_IS (name, len, "id"))
-            ok = lex_optional_string (lx, "id", &resource_id, error);
+            ok = lex_batch_string (lx, batch, "id", &product.resource_id, error);
           else if (KEY_IS (name, len, "lastActiveTimestamp"))
-            ok = lex_optional_string (lx, "lastActiveTimestamp", &timestamp, error);
+            ok = lex_batch_string (lx, batch, "lastActiveTimestamp", &timestamp, error);
           else
             ok = lex_skip_value (lx, error);
 
@@ -1158,37 +1201,43 @@ lex_products (Lexer       *lx,
 
       if (timestamp != NULL && timestamp[0] != '\0')
         {
-          if (!_roster_parse_iso8601 (timestamp, &last_active))
+          if (!_roster_parse_iso8601 (timestamp, &product.last_active))
             {
               g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE,
                            "Malformed user: productAccess[%u] member “lastActiveTimestamp” "
                            "is not an ISO 8601 date (“%s”)", i, timestamp);
               return FALSE;
             }
-          last_active = MAX (last_active, 1);
+          product.last_active = MAX (product.last_active, 1);
         }
 
-      roster_user_add_product (self, key, resource_id, last_active);
+      product.product = roster_product_from_string (product.key);
+      g_array_append_val (batch->products, product);
+      user->n_products++;
+      user->last_active = MAX (user->last_active, product.last_active);
     }
 
   return TRUE;
 }
 
 static gboolean
-lex_groups (Lexer       *lx,
-            RosterUser  *self,
-            GError     **error)
+lex_groups (Lexer            *lx,
+            RosterUserBatch  *batch,
+            RosterBatchUser  *user,
+            GError          **error)
 {
   gboolean first = TRUE, done, open;
 
-  g_ptr_array_set_size (self->groups, 0);
+  user->first_group = batch->groups->len;
+  user->n_groups = 0;
 
   if (!lex_optional_array (lx, "groups", &open, error))
     return FALSE;
 
   for (guint i = 0; open; i++)
     {
-      g_autofree char *id = NULL, *name = NULL;
+      const char *id = NULL, *name = NULL;
+      RosterGroupRef ref;
       gboolean first_member = TRUE;
 
       if (!lex_next_element (lx, &first, &done, error))
@@ -1213,9 +1262,9 @@ lex_groups (Lexer       *lx,
             break;
 
           if (KEY_IS (member, len, "id"))
-            ok = lex_optional_string (lx, "id", &id, error);
+            ok = lex_batch_string (lx, batch, "id", &id, error);
           else if (KEY_IS (member, len, "name"))
-            ok = lex_optional_string (lx, "name", &name, error);
+            ok = lex_batch_string (lx, batch, "name", &name, error);
           else
             ok = lex_skip_value (lx, error);
 
@@ -1226,29 +1275,35 @@ lex_groups (Lexer       *lx,
             }
         }
 
-      roster_user_add_group (self, id, name);
+      if (id != NULL && g_str_has_prefix (id, GROUP_ARI_PREFIX))
+        id += strlen (GROUP_ARI_PREFIX);
+      ref.id = (char *) id;
+      ref.name = (char *) name;
+      g_array_append_val (batch->groups, ref);
+      user->n_groups++;
     }
 
   return TRUE;
 }
 
 static gboolean
-lex_roles (Lexer       *lx,
-           RosterUser  *self,
-           GError     **error)
+lex_roles (Lexer            *lx,
+           RosterUserBatch  *batch,
+           RosterBatchUser  *user,
+           GError          **error)
 {
   gboolean first = TRUE, done, open;
 
-  g_ptr_array_set_size (self->platform_roles, 0);
-  g_ptr_array_add (self->platform_roles, NULL);
-  self->org_admin = FALSE;
+  user->first_role = batch->roles->len;
+  user->n_roles = 0;
+  user->org_admin = FALSE;
 
   if (!lex_optional_array (lx, "platformRoles", &open, error))
     return FALSE;
 
   while (open)
     {
-      g_autofree char *role = NULL;
+      const char *role = NULL;
 
       if (!lex_next_element (lx, &first, &done, error))
         return FALSE;
@@ -1257,37 +1312,43 @@ lex_roles (Lexer       *lx,
 
       if (*lx->p != '"')
         return invalid_member (error, "platformRoles[]", "a string");
-      if (!lex_optional_string (lx, "platformRoles[]", &role, error))
+      if (!lex_batch_string (lx, batch, "platformRoles[]", &role, error))
         return FALSE;
 
-      roster_user_add_platform_role (self, role);
+      g_ptr_array_add (batch->roles, (gpointer) role);
+      user->n_roles++;
+      if (is_org_admin_role (role))
+        user->org_admin = TRUE;
     }
 
   return TRUE;
 }
 
-static RosterUser *
-lex_user (Lexer   *lx,
-          GError **error)
+static gboolean
+lex_user (Lexer            *lx,
+          RosterUserBatch  *batch,
+          GError          **error)
 {
-  g_autoptr(RosterUser) self = NULL;
-  g_autofree char *email = NULL, *account_type = NULL, *status = NULL;
-  g_autofree char *claim = NULL, *added = NULL;
+  RosterBatchUser user = { 0 };
+  const char *email = NULL, *account_type = NULL, *status = NULL;
+  const char *claim = NULL, *added = NULL;
   gboolean first = TRUE;
 
   if (*lx->p != '{')
     {
       /* Keep the JSON error first, as the tree parser does. */
       if (!lex_skip_value (lx, error))
-        return NULL;
+        return FALSE;
       g_set_error_literal (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE,
                            "Malformed user: not a JSON object");
-      return NULL;
+      return FALSE;
     }
   if (!lex_open (lx, '{', error))
-    return NULL;
+    return FALSE;
 
-  self = g_object_new (ROSTER_TYPE_USER, NULL);
+  user.first_product = batch->products->len;
+  user.first_group = batch->groups->len;
+  user.first_role = batch->roles->len;
 
   for (;;)
     {
@@ -1296,7 +1357,7 @@ lex_user (Lexer   *lx,
       gboolean ok;
 
       if (!lex_next_member (lx, &first, &key, &len, error))
-        return NULL;
+        return FALSE;
       if (key == NULL)
         break;
 
@@ -1305,65 +1366,65 @@ lex_user (Lexer   *lx,
         {
         case 4:
           if (memcmp (key, "name", 4) == 0)
-            ok = lex_optional_string (lx, "name", &self->name, error);
+            ok = lex_batch_string (lx, batch, "name", &user.name, error);
           else
             ok = lex_skip_value (lx, error);
           break;
         case 5:
           if (memcmp (key, "email", 5) == 0)
-            ok = lex_optional_string (lx, "email", &email, error);
+            ok = lex_batch_string (lx, batch, "email", &email, error);
           else
             ok = lex_skip_value (lx, error);
           break;
         case 6:
           if (memcmp (key, "status", 6) == 0)
-            ok = lex_optional_string (lx, "status", &status, error);
+            ok = lex_batch_string (lx, batch, "status", &status, error);
           else if (memcmp (key, "groups", 6) == 0)
-            ok = lex_groups (lx, self, error);
+            ok = lex_groups (lx, batch, &user, error);
           else
             ok = lex_skip_value (lx, error);
           break;
         case 8:
           if (memcmp (key, "nickname", 8) == 0)
-            ok = lex_optional_string (lx, "nickname", &self->nickname, error);
+            ok = lex_batch_string (lx, batch, "nickname", &user.nickname, error);
           else
             ok = lex_skip_value (lx, error);
           break;
         case 9:
           if (memcmp (key, "accountId", 9) == 0)
-            ok = lex_optional_string (lx, "accountId", &self->account_id, error);
+            ok = lex_batch_string (lx, batch, "accountId", &user.account_id, error);
           else
             ok = lex_skip_value (lx, error);
           break;
         case 10:
           if (memcmp (key, "addedToOrg", 10) == 0)
-            ok = lex_optional_string (lx, "addedToOrg", &added, error);
+            ok = lex_batch_string (lx, batch, "addedToOrg", &added, error);
           else
             ok = lex_skip_value (lx, error);
           break;
         case 11:
           if (memcmp (key, "accountType", 11) == 0)
-            ok = lex_optional_string (lx, "accountType", &account_type, error);
+            ok = lex_batch_string (lx, batch, "accountType", &account_type, error);
           else if (memcmp (key, "claimStatus", 11) == 0)
-            ok = lex_optional_string (lx, "claimStatus", &claim, error);
+            ok = lex_batch_string (lx, batch, "claimStatus", &claim, error);
           else
             ok = lex_skip_value (lx, error);
           break;
         case 13:
           if (memcmp (key, "accountStatus", 13) == 0)
-            ok = lex_optional_string (lx, "accountStatus", &self->account_status, error);
+            ok = lex_batch_string (lx, batch, "accountStatus", &user.account_status, error);
           else if (memcmp (key, "productAccess", 13) == 0)
-            ok = lex_products (lx, self, error);
+            ok = lex_products (lx, batch, &user, error);
           else if (memcmp (key, "platformRoles", 13) == 0)
-            ok = lex_roles (lx, self, error);
+            ok = lex_roles (lx, batch, &user, error);
           else
             ok = lex_skip_value (lx, error);
           break;
         case 16:
           if (memcmp (key, "membershipStatus", 16) == 0)
-            ok = lex_optional_string (lx, "membershipStatus", &self->membership_status, error);
+            ok = lex_batch_string (lx, batch, "membershipStatus", &user.membership_status, error);
           else if (memcmp (key, "managementSource", 16) == 0)
-            ok = lex_optional_string (lx, "managementSource", &self->management_source, error);
+            ok = lex_batch_string (lx, batch, "managementSource", &user.management_source, error);
           else
             ok = lex_skip_value (lx, error);
           break;
@@ -1373,42 +1434,76 @@ lex_user (Lexer   *lx,
         }
 
       if (!ok)
-        return NULL;
+        return FALSE;
     }
 
-  if (self->account_id == NULL || self->account_id[0] == '\0')
+  if (user.account_id == NULL || user.account_id[0] == '\0')
     {
       g_set_error_literal (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE,
                            "Malformed user: member “accountId” is missing");
-      return NULL;
+      return FALSE;
     }
 
   /* An empty string is how some responses hide the address. */
   if (email != NULL && email[0] != '\0')
-    self->email = g_steal_pointer (&email);
-  self->account_type = account_type ? roster_account_type_from_string (account_type)
-                                    : ROSTER_ACCOUNT_TYPE_UNKNOWN;
-  self->status = status ? roster_status_from_string (status)
-                        : status_from_parts (self->account_status, self->membership_status);
-  self->claim = g_strcmp0 (claim, "managed") == 0 ? ROSTER_CLAIM_MANAGED : ROSTER_CLAIM_UNMANAGED;
+    user.email = email;
+  user.account_type = account_type ? roster_account_type_from_string (account_type)
+                                   : ROSTER_ACCOUNT_TYPE_UNKNOWN;
+  user.status = status ? roster_status_from_string (status)
+                       : status_from_parts (user.account_status, user.membership_status);
+  user.claim = g_strcmp0 (claim, "managed") == 0 ? ROSTER_CLAIM_MANAGED : ROSTER_CLAIM_UNMANAGED;
 
-  if (added != NULL && !_roster_parse_iso8601 (added, &self->added_to_org))
+  if (added != NULL && !_roster_parse_iso8601 (added, &user.added_to_org))
     {
       g_set_error (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE,
                    "Malformed user: member “addedToOrg” is not an ISO 8601 date (“%s”)", added);
-      return NULL;
+      return FALSE;
     }
 
-  return g_steal_pointer (&self);
+  user.billable = is_billable (user.status, user.account_type, user.n_products);
+  g_array_append_val (batch->users, user);
+  return TRUE;
+}
+
+/* The lengths of a batch's arrays, to take a failed or repeated page back. */
+typedef struct
+{
+  guint users;
+  guint products;
+  guint groups;
+  guint roles;
+} BatchMark;
+
+static void
+batch_mark (RosterUserBatch *batch,
+            BatchMark       *mark)
+{
+  mark->users = batch->users->len;
+  mark->products = batch->products->len;
+  mark->groups = batch->groups->len;
+  mark->roles = batch->roles->len;
+}
+
+static void
+batch_rewind (RosterUserBatch *batch,
+              const BatchMark *mark)
+{
+  g_array_set_size (batch->users, mark->users);
+  g_array_set_size (batch->products, mark->products);
+  g_array_set_size (batch->groups, mark->groups);
+  g_ptr_array_set_size (batch->roles, mark->roles);
 }
 
 static gboolean
-lex_page (Lexer      *lx,
-          GPtrArray  *parsed,
-          char      **out_next,
-          GError    **error)
+lex_page (Lexer            *lx,
+          RosterUserBatch  *batch,
+          char            **out_next,
+          GError          **error)
 {
   gboolean first = TRUE, have_data = FALSE;
+  BatchMark mark;
+
+  batch_mark (batch, &mark);
 
   lex_ws (lx);
   if (lx->p >= lx->end)
@@ -1454,21 +1549,18 @@ lex_page (Lexer      *lx,
             return FALSE;
 
           have_data = TRUE;
-          g_ptr_array_set_size (parsed, 0);
+          batch_rewind (batch, &mark);
           for (guint i = 0;; i++)
             {
-              RosterUser *user;
-
               if (!lex_next_element (lx, &first_element, &done, error))
                 return FALSE;
               if (done)
                 break;
-              if ((user = lex_user (lx, error)) == NULL)
+              if (!lex_user (lx, batch, error))
                 {
                   g_prefix_error (error, "data[%u]: ", i);
                   return FALSE;
                 }
-              g_ptr_array_add (parsed, user);
             }
         }
       else if (KEY_IS (key, len, "links"))
@@ -1534,19 +1626,19 @@ lex_page (Lexer      *lx,
 }
 
 gboolean
-roster_users_page_parse_bytes (const char  *data,
-                               gsize        length,
-                               GPtrArray   *users,
-                               char       **out_next_cursor,
-                               GError     **error)
+roster_users_page_parse_batch (const char       *data,
+                               gsize             length,
+                               RosterUserBatch  *batch,
+                               char            **out_next_cursor,
+                               GError          **error)
 {
-  g_autoptr(GPtrArray) parsed = NULL;
   g_autofree char *next = NULL;
+  BatchMark mark;
   Lexer lx;
   gboolean ok;
 
   g_return_val_if_fail (data != NULL || length == 0, FALSE);
-  g_return_val_if_fail (users != NULL, FALSE);
+  g_return_val_if_fail (batch != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (out_next_cursor != NULL)
@@ -1557,20 +1649,203 @@ roster_users_page_parse_bytes (const char  *data,
   lx.scratch = g_string_sized_new (128);
   lx.depth = 0;
 
-  parsed = g_ptr_array_new_full (100, g_object_unref);
-  ok = lex_page (&lx, parsed, &next, error);
+  batch_mark (batch, &mark);
+  ok = lex_page (&lx, batch, &next, error);
   g_string_free (lx.scratch, TRUE);
 
   if (!ok)
-    return FALSE;
-
-  for (guint i = 0; i < parsed->len; i++)
-    g_ptr_array_add (users, g_object_ref (g_ptr_array_index (parsed, i)));
+    {
+      batch_rewind (batch, &mark);
+      return FALSE;
+    }
 
   if (out_next_cursor != NULL && next != NULL && next[0] != '\0')
     *out_next_cursor = g_steal_pointer (&next);
 
   return TRUE;
+}
+
+gboolean
+roster_users_page_parse_bytes (const char  *data,
+                               gsize        length,
+                               GPtrArray   *users,
+                               char       **out_next_cursor,
+                               GError     **error)
+{
+  g_autoptr(RosterUserBatch) batch = NULL;
+
+  g_return_val_if_fail (data != NULL || length == 0, FALSE);
+  g_return_val_if_fail (users != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  batch = roster_user_batch_new ();
+  if (!roster_users_page_parse_batch (data, length, batch, out_next_cursor, error))
+    return FALSE;
+
+  for (guint i = 0; i < batch->users->len; i++)
+    g_ptr_array_add (users, roster_user_batch_dup_user (batch, i));
+
+  return TRUE;
+}
+
+/* Batches */
+
+RosterUserBatch *
+roster_user_batch_new (void)
+{
+  RosterUserBatch *self = g_atomic_rc_box_new0 (RosterUserBatch);
+
+  /* A page of 100 users holds some 20 KB of strings. */
+  self->strings = g_string_chunk_new (32 * 1024);
+  self->users = g_array_sized_new (FALSE, FALSE, sizeof (RosterBatchUser), 100);
+  self->products = g_array_sized_new (FALSE, FALSE, sizeof (RosterBatchProduct), 256);
+  self->groups = g_array_sized_new (FALSE, FALSE, sizeof (RosterGroupRef), 256);
+  self->roles = g_ptr_array_new ();
+  return self;
+}
+
+RosterUserBatch *
+roster_user_batch_ref (RosterUserBatch *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return g_atomic_rc_box_acquire (self);
+}
+
+static void
+batch_clear (gpointer data)
+{
+  RosterUserBatch *self = data;
+
+  g_string_chunk_free (self->strings);
+  g_array_unref (self->users);
+  g_array_unref (self->products);
+  g_array_unref (self->groups);
+  g_ptr_array_unref (self->roles);
+}
+
+void
+roster_user_batch_unref (RosterUserBatch *self)
+{
+  g_return_if_fail (self != NULL);
+  g_atomic_rc_box_release_full (self, batch_clear);
+}
+
+static const char *
+batch_intern (RosterUserBatch *self,
+              const char      *s)
+{
+  return s != NULL ? g_string_chunk_insert (self->strings, s) : NULL;
+}
+
+void
+roster_user_batch_add_user (RosterUserBatch *self,
+                            RosterUser      *user)
+{
+  RosterBatchUser record = { 0 };
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (ROSTER_IS_USER (user));
+
+  record.account_id = batch_intern (self, user->account_id);
+  record.name = batch_intern (self, user->name);
+  record.email = batch_intern (self, user->email);
+  record.nickname = batch_intern (self, user->nickname);
+  record.account_status = batch_intern (self, user->account_status);
+  record.membership_status = batch_intern (self, user->membership_status);
+  record.management_source = batch_intern (self, user->management_source);
+  record.added_to_org = user->added_to_org;
+  record.last_active = user->last_active;
+  record.account_type = user->account_type;
+  record.status = user->status;
+  record.claim = user->claim;
+  record.org_admin = user->org_admin;
+  record.billable = roster_user_is_billable (user);
+
+  record.first_product = self->products->len;
+  record.n_products = user->products->len;
+  for (guint i = 0; i < user->products->len; i++)
+    {
+      const RosterProductAccess *access = g_ptr_array_index (user->products, i);
+      RosterBatchProduct product;
+
+      product.key = batch_intern (self, access->key);
+      product.resource_id = batch_intern (self, access->resource_id);
+      product.product = access->product;
+      product.last_active = access->last_active;
+      g_array_append_val (self->products, product);
+    }
+
+  record.first_group = self->groups->len;
+  record.n_groups = user->groups->len;
+  for (guint i = 0; i < user->groups->len; i++)
+    {
+      const RosterGroupRef *ref = g_ptr_array_index (user->groups, i);
+      RosterGroupRef copy;
+
+      copy.id = (char *) batch_intern (self, ref->id);
+      copy.name = (char *) batch_intern (self, ref->name);
+      g_array_append_val (self->groups, copy);
+    }
+
+  record.first_role = self->roles->len;
+  for (guint i = 0; i + 1 < user->platform_roles->len; i++)
+    {
+      g_ptr_array_add (self->roles,
+                       (gpointer) batch_intern (self, g_ptr_array_index (user->platform_roles, i)));
+      record.n_roles++;
+    }
+
+  g_array_append_val (self->users, record);
+}
+
+RosterUser *
+roster_user_batch_dup_user (RosterUserBatch *self,
+                            guint            i)
+{
+  const RosterBatchUser *record;
+  const RosterBatchProduct *products;
+  const RosterGroupRef *groups;
+  const char * const *roles;
+  RosterUser *user;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (i < self->users->len, NULL);
+
+  record = roster_user_batch_get_user (self, i);
+  user = g_object_new (ROSTER_TYPE_USER, NULL);
+  user->account_id = g_strdup (record->account_id);
+  user->name = g_strdup (record->name);
+  user->email = g_strdup (record->email);
+  user->nickname = g_strdup (record->nickname);
+  user->account_status = g_strdup (record->account_status);
+  user->membership_status = g_strdup (record->membership_status);
+  user->management_source = g_strdup (record->management_source);
+  user->added_to_org = record->added_to_org;
+  user->account_type = record->account_type;
+  user->status = record->status;
+  user->claim = record->claim;
+
+  products = roster_user_batch_get_products (self, record);
+  for (guint p = 0; p < record->n_products; p++)
+    roster_user_add_product (user, products[p].key, products[p].resource_id,
+                             products[p].last_active);
+
+  /* The ids are already bare: copied as they are. */
+  groups = roster_user_batch_get_groups (self, record);
+  for (guint g = 0; g < record->n_groups; g++)
+    {
+      RosterGroupRef *ref = g_new0 (RosterGroupRef, 1);
+
+      ref->id = g_strdup (groups[g].id);
+      ref->name = g_strdup (groups[g].name);
+      g_ptr_array_add (user->groups, ref);
+    }
+
+  roles = roster_user_batch_get_roles (self, record);
+  for (guint r = 0; r < record->n_roles; r++)
+    roster_user_add_platform_role (user, roles[r]);
+
+  return user;
 }
 
 /* Building */
@@ -1749,13 +2024,7 @@ roster_user_is_billable (RosterUser *self)
 {
   g_return_val_if_fail (ROSTER_IS_USER (self), FALSE);
 
-  /* Atlassian bills active members with access to a product. App accounts (bots) and
-   * JSM portal customers are free; an unknown type is counted to err on the side of
-   * showing the cost. */
-  return self->status == ROSTER_STATUS_ACTIVE &&
-         self->account_type != ROSTER_ACCOUNT_TYPE_APP &&
-         self->account_type != ROSTER_ACCOUNT_TYPE_CUSTOMER &&
-         self->products->len > 0;
+  return is_billable (self->status, self->account_type, self->products->len);
 }
 
 GPtrArray *
