@@ -551,18 +551,19 @@ check_batch (const char *data,
     }
   else
     {
+      g_autoptr(RosterUserBatch) copy = roster_user_batch_new ();
+
       g_assert_cmpuint (batch->users->len, ==, 1 + expected->len);
       for (guint i = 0; i < expected->len; i++)
         {
           g_autoptr(RosterUser) user = roster_user_batch_dup_user (batch, i + 1);
-          g_autoptr(RosterUserBatch) copy = roster_user_batch_new ();
           g_autoptr(RosterUser) copied = NULL;
 
           assert_same_user (user, g_ptr_array_index (expected, i));
           g_assert_cmpint (roster_user_batch_get_user (batch, i + 1)->billable, ==,
                            roster_user_is_billable (user));
           roster_user_batch_add_user (copy, g_ptr_array_index (expected, i));
-          copied = roster_user_batch_dup_user (copy, 0);
+          copied = roster_user_batch_dup_user (copy, i);
           assert_same_user (copied, g_ptr_array_index (expected, i));
         }
     }

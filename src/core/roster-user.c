@@ -1695,11 +1695,11 @@ roster_user_batch_new (void)
 {
   RosterUserBatch *self = g_atomic_rc_box_new0 (RosterUserBatch);
 
-  /* A page of 100 users holds some 20 KB of strings. */
-  self->strings = g_string_chunk_new (32 * 1024);
-  self->users = g_array_sized_new (FALSE, FALSE, sizeof (RosterBatchUser), 100);
-  self->products = g_array_sized_new (FALSE, FALSE, sizeof (RosterBatchProduct), 256);
-  self->groups = g_array_sized_new (FALSE, FALSE, sizeof (RosterGroupRef), 256);
+  /* A page of 100 users holds some 20 KB of strings; the arrays grow as needed. */
+  self->strings = g_string_chunk_new (16 * 1024);
+  self->users = g_array_new (FALSE, FALSE, sizeof (RosterBatchUser));
+  self->products = g_array_new (FALSE, FALSE, sizeof (RosterBatchProduct));
+  self->groups = g_array_new (FALSE, FALSE, sizeof (RosterGroupRef));
   self->roles = g_ptr_array_new ();
   return self;
 }
