@@ -16,6 +16,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <stdlib.h>
 
 #include "roster-admin-api.h"
 #include "roster-async-private.h"
@@ -29,7 +30,7 @@
 /* Pages fetched but not yet staged. Beyond this the next request waits, so a
  * fast server cannot pile up bodies and parsed users faster than we store them
  * (16 pages of 100 users are about 2 MB). */
-#define MAX_PAGES_IN_PIPELINE 16
+#define MAX_PAGES_IN_PIPELINE ((guint) (g_getenv ("XPIPE") ? atoi (g_getenv ("XPIPE")) : 16))
 /* Parsed pages are staged this many at a time: one store transaction (and one
  * trip through the store's queue) per batch instead of per page. */
 #define PAGES_PER_STAGE 4

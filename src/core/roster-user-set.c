@@ -72,6 +72,7 @@ struct _RosterUserSet
   guint32         *table_buf;     /* (owned) (nullable) while building: append order + 1 */
   GArray          *hashes;        /* (owned) (nullable) guint32 per record, while building */
   GArray          *entries;       /* (owned) (nullable) SortEntry per record, while building */
+  GString         *fold_buf;      /* (owned) (nullable) a search key being made, while building */
   GMappedFile     *mapped;        /* (owned) (nullable) the snapshot the set reads from */
   const guint32   *group_runs;    /* (nullable) in mapped: group index + 1 runs, 0-ended */
 
@@ -182,43 +183,30 @@ fold_char_cached (gunichar c)
   return folded;
 }
 
-char *
-roster_fold_for_search (const char *text)
+/* Appends the fold of text (NULL folds to nothing). */
+static void
+fold_append (GString    *out,
+             const char *text)
 {
   g_autofree char *valid = NULL;
-  GString *out;
-  const char *p;
-  gboolean ascii = TRUE;
+  const char *p, *rest;
+  gsize rest_start;
 
   if (text == NULL)
-    return g_strdup ("");
+    return;
 
-  for (p = text; *p != '\0'; p++)
-    if ((guchar) *p >= 0x80)
-      {
-        ascii = FALSE;
-        break;
-      }
+  for (p = text; *p != '\0' && (guchar) *p < 0x80; p++)
+    g_string_append_c (out, (*p == '\n' || *p == '\r' || *p == '\t') ? ' ' : g_ascii_tolower (*p));
+  if (*p == '\0')
+    return;
 
-  if (ascii)
-    {
-      gsize len = p - text;
-      char *ret = g_malloc (len + 1);
+  /* The fold of a string is the folds of its parts one after the other. */
+  rest = p;
+  rest_start = out->len;
+  if (!g_utf8_validate (rest, -1, NULL))
+    rest = valid = g_utf8_make_valid (rest, -1);
 
-      for (gsize i = 0; i < len; i++)
-        {
-          char c = text[i];
-          ret[i] = (c == '\n' || c == '\r' || c == '\t') ? ' ' : g_ascii_tolower (c);
-        }
-      ret[len] = '\0';
-      return ret;
-    }
-
-  if (!g_utf8_validate (text, -1, NULL))
-    text = valid = g_utf8_make_valid (text, -1);
-
-  out = g_string_sized_new (strlen (text) + 8);
-  for (p = text; *p != '\0';)
+  for (p = rest; *p != '\0';)
     {
       guchar b = (guchar) *p;
       const char *folded;
@@ -233,13 +221,24 @@ roster_fold_for_search (const char *text)
       folded = fold_char_cached (g_utf8_get_char (p));
       if (folded == NULL)
         {
-          g_string_free (out, TRUE);
-          return _roster_fold_for_search_slow (text);
+          /* The cache is full: the rest the slow way. */
+          g_autofree char *slow = _roster_fold_for_search_slow (rest);
+
+          g_string_truncate (out, rest_start);
+          g_string_append (out, slow);
+          return;
         }
       g_string_append (out, folded);
       p = g_utf8_next_char (p);
     }
+}
 
+char *
+roster_fold_for_search (const char *text)
+{
+  GString *out = g_string_sized_new (text != NULL ? strlen (text) + 8 : 1);
+
+  fold_append (out, text);
   return g_string_free (out, FALSE);
 }
 
@@ -353,6 +352,8 @@ roster_user_set_unref (RosterUserSet *self)
   g_free (self->table_buf);
   g_clear_pointer (&self->hashes, g_array_unref);
   g_clear_pointer (&self->entries, g_array_unref);
+  if (self->fold_buf != NULL)
+    g_string_free (self->fold_buf, TRUE);
   for (guint p = 0; p < ROSTER_N_PRODUCTS; p++)
     g_free (self->resource_ids[p]);
   g_free (self);
@@ -392,11 +393,14 @@ add_search_key (RosterUserSet *self,
                 guint32        name,
                 guint32        email)
 {
-  g_autofree char *folded_name = roster_fold_for_search (pool_get (self, name));
-  g_autofree char *folded_email = roster_fold_for_search (pool_get (self, email));
-  g_autofree char *key = g_strconcat (folded_name, "\n", folded_email, NULL);
+  if (self->fold_buf == NULL)
+    self->fold_buf = g_string_sized_new (128);
+  g_string_truncate (self->fold_buf, 0);
+  fold_append (self->fold_buf, pool_get (self, name));
+  g_string_append_c (self->fold_buf, '\n');
+  fold_append (self->fold_buf, pool_get (self, email));
 
-  return pool_add (self, key);
+  return pool_add (self, self->fold_buf->str);
 }
 
 static gboolean building_find_slot (RosterUserSet *self,
@@ -926,6 +930,8 @@ roster_user_set_freeze (RosterUserSet *self)
     }
   self->table = self->table_buf;
   g_clear_pointer (&self->hashes, g_array_unref);
+  if (self->fold_buf != NULL)
+    g_string_free (g_steal_pointer (&self->fold_buf), TRUE);
 
   repack_pool (self);
   self->records = g_array_set_size (self->records, self->records->len);
