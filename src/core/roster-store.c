@@ -228,6 +228,8 @@ struct _Worker
   RosterUserSet *stage_set;        /* the set being built */
   GString       *stage_buf;        /* packed columns of one row */
   GString       *stage_roles;      /* the roles column of one row */
+  const char    *stage_known[8];   /* resource ids of the batch being staged already saved */
+  guint          stage_n_known;
   guint          staging : 1;
   guint          stage_repeated : 1; /* an account came twice: users_staging has repeats */
 };
@@ -1081,6 +1083,24 @@ pack_groups (GString              *out,
     }
 }
 
+/* Whether a resource id is saved already; within a batch an id met again is
+ * the same pointer (see RosterUserBatch), so most checks compare pointers. */
+static gboolean
+staged_resource_known (Worker     *w,
+                       const char *resource_id)
+{
+  gboolean known;
+
+  for (guint i = 0; i < w->stage_n_known; i++)
+    if (w->stage_known[i] == resource_id)
+      return TRUE;
+
+  known = g_hash_table_contains (w->stage_resources, resource_id);
+  if (known && w->stage_n_known < G_N_ELEMENTS (w->stage_known))
+    w->stage_known[w->stage_n_known++] = resource_id;
+  return known;
+}
+
 static gboolean
 stage_one (Worker           *w,
            RosterUserBatch  *batch,
@@ -1135,8 +1155,7 @@ stage_one (Worker           *w,
       const RosterBatchProduct *access = &products[i];
       StagedResource *resource;
 
-      if (access->resource_id == NULL ||
-          g_hash_table_contains (w->stage_resources, access->resource_id))
+      if (access->resource_id == NULL || staged_resource_known (w, access->resource_id))
         continue;
       resource = g_new0 (StagedResource, 1);
       resource->product = access->product;
@@ -1180,6 +1199,8 @@ sync_stage_func (Worker    *w,
   for (guint b = 0; b < batches->len; b++)
     {
       RosterUserBatch *batch = g_ptr_array_index (batches, b);
+
+      w->stage_n_known = 0;
 
       for (guint i = 0; i < roster_user_batch_get_n_users (batch); i++)
         {

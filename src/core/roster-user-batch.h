@@ -62,6 +62,11 @@ typedef struct
   GArray       *products;  /* (owned) RosterBatchProduct */
   GArray       *groups;    /* (owned) RosterGroupRef, strings in the chunk (not owned) */
   GPtrArray    *roles;     /* (owned) const char *, in the chunk */
+
+  /* The resource ids met last, kept once in the chunk: every product entry of
+   * a site points at the same string, so a reader can compare pointers. */
+  const char   *recent_resources[4];
+  guint         next_recent;
 } RosterUserBatch;
 
 RosterUserBatch       *roster_user_batch_new          (void);

@@ -69,8 +69,9 @@ struct _RosterUserSet
   gsize            pool_alloc;
 
   GArray          *records;       /* (owned) (nullable) Record, while building */
-  guint32         *table_buf;     /* (owned) (nullable) while building: append order + 1 */
-  GArray          *hashes;        /* (owned) (nullable) guint32 per record, while building */
+  guint32         *table_buf;     /* (owned) (nullable) */
+  guint64         *build_table;   /* (owned) (nullable) while building: hash << 32 | append
+                                   * order + 1, 0 = empty; size table_mask + 1 */
   GArray          *entries;       /* (owned) (nullable) SortEntry per record, while building */
   GString         *fold_buf;      /* (owned) (nullable) a search key being made, while building */
   GMappedFile     *mapped;        /* (owned) (nullable) the snapshot the set reads from */
@@ -350,7 +351,7 @@ roster_user_set_unref (RosterUserSet *self)
   g_ptr_array_unref (self->group_names);
   g_ptr_array_unref (self->group_ids);
   g_free (self->table_buf);
-  g_clear_pointer (&self->hashes, g_array_unref);
+  g_free (self->build_table);
   g_clear_pointer (&self->entries, g_array_unref);
   if (self->fold_buf != NULL)
     g_string_free (self->fold_buf, TRUE);
@@ -486,8 +487,7 @@ append_internal (RosterUserSet        *self,
   self->recs = (const Record *) (gpointer) self->records->data;
   self->n_records = self->records->len;
 
-  g_array_append_val (self->hashes, hash);
-  self->table_buf[slot] = self->records->len;
+  self->build_table[slot] = ((guint64) hash << 32) | self->records->len;
   building_add_entry (self, &record, self->records->len - 1);
   return TRUE;
 }
@@ -778,24 +778,28 @@ hash_account_id (const char *str)
   return h;
 }
 
-/* While building, the account-id table holds append order + 1 and grows
- * before it is half full; freeze turns it into sorted rows. */
+/* While building, the account-id table holds each row's hash and append
+ * order + 1, and grows before it is half full; freeze turns it into sorted
+ * rows. A probe reads only the table until the hashes match. */
 static void
 building_table_grow (RosterUserSet *self)
 {
-  guint32 size = self->table_buf != NULL ? (self->table_mask + 1) * 2 : 1024;
-  const guint32 *hashes = (const guint32 *) (gpointer) self->hashes->data;
+  guint32 old_size = self->build_table != NULL ? self->table_mask + 1 : 0;
+  guint32 size = old_size != 0 ? old_size * 2 : 1024;
+  g_autofree guint64 *old = g_steal_pointer (&self->build_table);
 
-  g_free (self->table_buf);
-  self->table_buf = g_new0 (guint32, size);
+  self->build_table = g_new0 (guint64, size);
   self->table_mask = size - 1;
-  for (guint i = 0; i < self->hashes->len; i++)
+  for (guint32 i = 0; i < old_size; i++)
     {
-      guint32 slot = hashes[i] & self->table_mask;
+      guint32 slot;
 
-      while (self->table_buf[slot] != 0)
+      if (old[i] == 0)
+        continue;
+      slot = (guint32) (old[i] >> 32) & self->table_mask;
+      while (self->build_table[slot] != 0)
         slot = (slot + 1) & self->table_mask;
-      self->table_buf[slot] = i + 1;
+      self->build_table[slot] = old[i];
     }
 }
 
@@ -807,22 +811,19 @@ building_find_slot (RosterUserSet *self,
                     guint32       *out_slot)
 {
   guint32 hash = hash_account_id (account_id);
-  const guint32 *hashes;
   guint32 slot;
 
-  if (self->hashes == NULL)
-    self->hashes = g_array_new (FALSE, FALSE, sizeof (guint32));
-  if (self->table_buf == NULL || (self->records->len + 1) * 2 > self->table_mask + 1)
+  if (self->build_table == NULL || (self->records->len + 1) * 2 > self->table_mask + 1)
     building_table_grow (self);
 
-  hashes = (const guint32 *) (gpointer) self->hashes->data;
   slot = hash & self->table_mask;
-  while (self->table_buf[slot] != 0)
+  while (self->build_table[slot] != 0)
     {
-      guint row = self->table_buf[slot] - 1;
+      guint64 entry = self->build_table[slot];
 
-      if (hashes[row] == hash &&
-          strcmp (self->pool + g_array_index (self->records, Record, row).account_id,
+      if ((guint32) (entry >> 32) == hash &&
+          strcmp (self->pool + g_array_index (self->records, Record,
+                                              (guint32) entry - 1).account_id,
                   account_id) == 0)
         return FALSE;
       slot = (slot + 1) & self->table_mask;
@@ -913,7 +914,7 @@ roster_user_set_freeze (RosterUserSet *self)
   self->n_records = self->records->len;
 
   /* The account-id table built on append: from append order to sorted rows. */
-  if (self->table_buf == NULL)
+  if (self->build_table == NULL)
     {
       self->table_buf = g_new0 (guint32, 16);
       self->table_mask = 15;
@@ -924,12 +925,16 @@ roster_user_set_freeze (RosterUserSet *self)
 
       for (guint i = 0; i < n; i++)
         row_of[order[i].index] = i;
+      self->table_buf = g_new (guint32, self->table_mask + 1);
       for (guint32 slot = 0; slot <= self->table_mask; slot++)
-        if (self->table_buf[slot] != 0)
-          self->table_buf[slot] = row_of[self->table_buf[slot] - 1] + 1;
+        {
+          guint32 entry = (guint32) self->build_table[slot];
+
+          self->table_buf[slot] = entry != 0 ? row_of[entry - 1] + 1 : 0;
+        }
+      g_clear_pointer (&self->build_table, g_free);
     }
   self->table = self->table_buf;
-  g_clear_pointer (&self->hashes, g_array_unref);
   if (self->fold_buf != NULL)
     g_string_free (g_steal_pointer (&self->fold_buf), TRUE);
 

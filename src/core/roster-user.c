@@ -1101,7 +1101,53 @@ lex_optional_string (Lexer       *lx,
   return TRUE;
 }
 
-/* The same, the copy in the batch's chunk. */
+/* Copies a string into the batch's chunk. With `recent`, an equal string
+ * among the batch's recent resource ids is reused instead. */
+static const char *
+batch_insert (RosterUserBatch *batch,
+              const char      *s,
+              gsize            len,
+              gboolean         recent)
+{
+  const char *copy;
+
+  if (s == NULL)
+    return NULL;
+  if (!recent)
+    return g_string_chunk_insert_len (batch->strings, s, len);
+
+  for (guint i = 0; i < G_N_ELEMENTS (batch->recent_resources); i++)
+    {
+      const char *known = batch->recent_resources[i];
+
+      if (known != NULL && strncmp (known, s, len) == 0 && known[len] == '\0')
+        return known;
+    }
+
+  copy = g_string_chunk_insert_len (batch->strings, s, len);
+  batch->recent_resources[batch->next_recent] = copy;
+  batch->next_recent = (batch->next_recent + 1) % G_N_ELEMENTS (batch->recent_resources);
+  return copy;
+}
+
+/* The same, the copy in the batch's chunk (see batch_insert()). */
+static gboolean
+lex_batch_string_full (Lexer            *lx,
+                       RosterUserBatch  *batch,
+                       const char       *member,
+                       gboolean          recent,
+                       const char      **inout_value,
+                       GError          **error)
+{
+  const char *s;
+  gsize len;
+
+  if (!lex_optional_view (lx, member, &s, &len, error))
+    return FALSE;
+  *inout_value = batch_insert (batch, s, len, recent);
+  return TRUE;
+}
+
 static gboolean
 lex_batch_string (Lexer            *lx,
                   RosterUserBatch  *batch,
@@ -1109,13 +1155,7 @@ lex_batch_string (Lexer            *lx,
                   const char      **inout_value,
                   GError          **error)
 {
-  const char *s;
-  gsize len;
-
-  if (!lex_optional_view (lx, member, &s, &len, error))
-    return FALSE;
-  *inout_value = s != NULL ? g_string_chunk_insert_len (batch->strings, s, len) : NULL;
-  return TRUE;
+  return lex_batch_string_full (lx, batch, member, FALSE, inout_value, error);
 }
 
 /* An optional array member at lx->p: TRUE with *out_open when it is an array
@@ -1186,7 +1226,7 @@ lex_products (Lexer            *lx,
           if (KEY_IS (name, len, "key"))
             ok = lex_batch_string (lx, batch, "key", &product.key, error);
           else if (KEY_IS (name, len, "id"))
-            ok = lex_batch_string (lx, batch, "id", &product.resource_id, error);
+            ok = lex_batch_string_full (lx, batch, "id", TRUE, &product.resource_id, error);
           else if (KEY_IS (name, len, "lastActiveTimestamp"))
             ok = lex_batch_string (lx, batch, "lastActiveTimestamp", &timestamp, error);
           else
