@@ -91,6 +91,9 @@ static inline const RosterBatchProduct *
 roster_user_batch_get_products (RosterUserBatch       *self,
                                 const RosterBatchUser *user)
 {
+  /* The arrays have no storage until their first element. */
+  if (user->n_products == 0)
+    return NULL;
   return &g_array_index (self->products, RosterBatchProduct, user->first_product);
 }
 
@@ -98,6 +101,8 @@ static inline const RosterGroupRef *
 roster_user_batch_get_groups (RosterUserBatch       *self,
                               const RosterBatchUser *user)
 {
+  if (user->n_groups == 0)
+    return NULL;
   return &g_array_index (self->groups, RosterGroupRef, user->first_group);
 }
 
@@ -105,6 +110,8 @@ static inline const char * const *
 roster_user_batch_get_roles (RosterUserBatch       *self,
                              const RosterBatchUser *user)
 {
+  if (user->n_roles == 0)
+    return NULL;
   return (const char * const *) self->roles->pdata + user->first_role;
 }
 

@@ -73,6 +73,7 @@ struct _RosterUserSet
   guint64         *build_table;   /* (owned) (nullable) while building: hash << 32 | append
                                    * order + 1, 0 = empty; size table_mask + 1 */
   GArray          *entries;       /* (owned) (nullable) SortEntry per record, while building */
+  guint            n_sorted;      /* entries before this are sorted runs of SORT_RUN entries */
   GString         *fold_buf;      /* (owned) (nullable) a search key being made, while building */
   GMappedFile     *mapped;        /* (owned) (nullable) the snapshot the set reads from */
   const guint32   *group_runs;    /* (nullable) in mapped: group index + 1 runs, 0-ended */
@@ -834,7 +835,12 @@ building_find_slot (RosterUserSet *self,
   return TRUE;
 }
 
-/* The sort entry of each row is made on append, like its search key. */
+/* The sort entry of each row is made on append, like its search key, and
+ * every SORT_RUN of them is sorted then: freeze only sorts the last run and
+ * merges. A set built while a sync runs is then ready sooner after its last
+ * page. */
+#define SORT_RUN 8192
+
 static void
 building_add_entry (RosterUserSet *self,
                     const Record  *record,
@@ -847,6 +853,61 @@ building_add_entry (RosterUserSet *self,
   make_sort_entry (&entry, pool_get (self, record->search_key),
                    pool_get (self, record->account_id), index);
   g_array_append_val (self->entries, entry);
+
+  if (self->entries->len - self->n_sorted == SORT_RUN)
+    {
+      SortContext ctx = { self->pool, (const Record *) (gpointer) self->records->data };
+
+      sort_entries (&g_array_index (self->entries, SortEntry, self->n_sorted), SORT_RUN, &ctx);
+      self->n_sorted += SORT_RUN;
+    }
+}
+
+/* Sorts entries made of sorted runs of `run` entries (the last one may be
+ * shorter): merges pairs of runs, then pairs of those, and so on. */
+static void
+merge_runs (SortEntry         *entries,
+            guint              n,
+            guint              run,
+            const SortContext *ctx)
+{
+  g_autofree SortEntry *buffer = NULL;
+  SortEntry *from = entries, *to;
+
+  if (run >= n)
+    return;
+
+  buffer = g_new (SortEntry, n);
+  to = buffer;
+  for (guint width = run; width < n; width *= 2)
+    {
+      for (guint lo = 0; lo < n; lo += 2 * width)
+        {
+          guint mid = MIN (lo + width, n), hi = MIN (lo + 2 * width, n);
+          guint i = lo, j = mid, k = lo;
+
+          while (i < mid && j < hi)
+            {
+              if (compare_entries (&from[j], &from[i], (gpointer) ctx) < 0)
+                to[k++] = from[j++];
+              else
+                to[k++] = from[i++];
+            }
+          memcpy (&to[k], &from[i], (mid - i) * sizeof (SortEntry));
+          k += mid - i;
+          memcpy (&to[k], &from[j], (hi - j) * sizeof (SortEntry));
+        }
+
+      {
+        SortEntry *swap = from;
+
+        from = to;
+        to = swap;
+      }
+    }
+
+  if (from != entries)
+    memcpy (entries, from, n * sizeof (SortEntry));
 }
 
 /* Lays the strings out in row order: first each row's account id, name and email,
@@ -903,7 +964,9 @@ roster_user_set_freeze (RosterUserSet *self)
     order = g_new (SortEntry, 1);
   ctx.pool = self->pool;
   ctx.records = (const Record *) (gpointer) self->records->data;
-  sort_entries (order, n, &ctx);
+  sort_entries (order + self->n_sorted, n - self->n_sorted, &ctx);
+  merge_runs (order, n, SORT_RUN, &ctx);
+  self->n_sorted = 0;
 
   sorted = g_array_sized_new (FALSE, FALSE, sizeof (Record), n);
   for (guint i = 0; i < n; i++)
