@@ -90,6 +90,40 @@ test_sync_matches_sandbox (Fixture       *f,
   g_assert_cmpint (roster_context_get_synced_at (f->context), >, 0);
 }
 
+/* The users search is a POST, which soup sends on a connection of its own
+ * unless the request is marked as safe to send again: the pages of a sync go
+ * over kept-alive connections, not one new connection (and TLS handshake
+ * against the real service) per page. */
+static void
+test_sync_reuses_connections (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) requests = NULL;
+  g_autoptr(GHashTable) ports = g_hash_table_new (NULL, NULL);
+  guint pages = 0;
+
+  roster_sandbox_clear_requests (f->sandbox);
+  g_assert_true (roster_test_context_sync (f->context, WAIT_SECONDS, &error));
+  g_assert_no_error (error);
+
+  requests = roster_sandbox_dup_requests (f->sandbox);
+  for (guint i = 0; i < requests->len; i++)
+    {
+      RosterSandboxRequest *request = g_ptr_array_index (requests, i);
+
+      if (strstr (request->path, "/users/search") == NULL)
+        continue;
+      pages++;
+      g_assert_cmpuint (request->client_port, !=, 0);
+      g_hash_table_add (ports, GUINT_TO_POINTER (request->client_port));
+    }
+
+  g_assert_cmpuint (pages, ==, (roster_sandbox_get_n_users (f->sandbox) + 99) / 100);
+  /* The next page is asked for while the last one is read: two at most. */
+  g_assert_cmpuint (g_hash_table_size (ports), <=, 2);
+}
+
 /* An account added ahead of the cursor during a sync: the next page repeats the
  * last account of the one before. The cache and the list keep it once. */
 static void
@@ -413,6 +447,8 @@ main (int   argc,
   g_test_add_func ("/roster/sync/wrong-key", test_wrong_key);
   g_test_add ("/roster/sync/matches-sandbox-10k", Fixture, GUINT_TO_POINTER (10000),
               fixture_setup, test_sync_matches_sandbox, fixture_teardown);
+  g_test_add ("/roster/sync/reuses-connections", Fixture, GUINT_TO_POINTER (2000),
+              fixture_setup, test_sync_reuses_connections, fixture_teardown);
   g_test_add ("/roster/sync/repeated-account", Fixture, GUINT_TO_POINTER (2000),
               fixture_setup, test_sync_repeated_account, fixture_teardown);
   g_test_add ("/roster/sync/failure-keeps-cache", Fixture, GUINT_TO_POINTER (2000),

@@ -218,7 +218,7 @@ list_fetch (GTask      *task,
                               strchr (job->base_path, '?') ? "&" : "?", escaped);
     }
 
-  roster_http_request_async (job->http, job->method, path, body, ROSTER_HTTP_FLAGS_NONE,
+  roster_http_request_async (job->http, job->method, path, body, ROSTER_HTTP_FLAGS_READ,
                              cancellable, list_page_cb, task);
 }
 
@@ -384,7 +384,7 @@ start_simple (RosterAdminApi      *self,
   job->destroy = destroy;
   g_task_set_task_data (task, job, g_free);
 
-  roster_http_request_async (http, method, path, body, ROSTER_HTTP_FLAGS_NONE, cancellable,
+  roster_http_request_async (http, method, path, body, ROSTER_HTTP_FLAGS_READ, cancellable,
                              simple_cb, task);
 }
 
@@ -813,8 +813,8 @@ roster_admin_api_search_users_page_async (RosterAdminApi      *self,
 
   path = build_path ("/v2/orgs/", org_id, "/directories/", directory_id, "/users/search", NULL);
   body = build_search_body (filter_body, cursor, limit);
-  roster_http_request_async (self->http, "POST", path, body, flags, cancellable,
-                             search_page_cb, g_steal_pointer (&task));
+  roster_http_request_async (self->http, "POST", path, body, flags | ROSTER_HTTP_FLAGS_READ,
+                             cancellable, search_page_cb, g_steal_pointer (&task));
 }
 
 RosterHttpResponse *
@@ -958,7 +958,7 @@ roster_admin_api_get_users_by_ids_async (RosterAdminApi      *self,
       json_object_set_array_member (json_node_get_object (filter), "accountIds", ids);
       body = build_search_body (filter, NULL, PAGE_LIMIT);
 
-      roster_http_request_async (self->http, "POST", path, body, ROSTER_HTTP_FLAGS_NONE,
+      roster_http_request_async (self->http, "POST", path, body, ROSTER_HTTP_FLAGS_READ,
                                  cancellable, by_ids_batch_cb, g_object_ref (task));
     }
 }

@@ -1354,6 +1354,12 @@ start_attempt (GTask *task)
       return;
     }
 
+  /* Soup sends a POST on a connection of its own unless told it may be sent
+   * again. A users search is a POST: as a read it reuses an idle keep-alive
+   * connection instead of a new TCP and TLS handshake per page. */
+  if (req->flags & ROSTER_HTTP_FLAGS_READ)
+    soup_message_add_flags (req->msg, SOUP_MESSAGE_IDEMPOTENT);
+
   headers = soup_message_get_request_headers (req->msg);
   soup_message_headers_replace (headers, "Accept", "application/json");
   if (self->auth_header != NULL)

@@ -18,6 +18,10 @@ typedef enum
   ROSTER_HTTP_FLAGS_RAW          = 1 << 0, /* do not decode JSON; response->json stays NULL */
   ROSTER_HTTP_FLAGS_NO_RETRY     = 1 << 1, /* a non-idempotent write: never resend on its own */
   ROSTER_HTTP_FLAGS_EXPERIMENTAL = 1 << 2, /* adds X-ExperimentalApi: opt-in (JSM) */
+  /* A read, even when sent as POST (a search): it may go on a kept-alive
+   * connection, and soup may send it again when that connection turns out
+   * closed. Writes go without it: each is sent once, on its own connection. */
+  ROSTER_HTTP_FLAGS_READ         = 1 << 3,
 } RosterHttpFlags;
 
 #define ROSTER_TYPE_HTTP_RESPONSE (roster_http_response_get_type ())

@@ -71,6 +71,7 @@ request_copy (const RosterSandboxRequest *src)
   copy->body = g_strdup (src->body);
   copy->status = src->status;
   copy->time_us = src->time_us;
+  copy->client_port = src->client_port;
   return copy;
 }
 
@@ -84,6 +85,7 @@ log_request (RosterSandbox     *self,
   RosterSandboxRequest *request = g_new0 (RosterSandboxRequest, 1);
   GUri *uri = soup_server_message_get_uri (msg);
   SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  GSocketAddress *remote;
 
   request->method = g_strdup (soup_server_message_get_method (msg));
   request->path = g_strdup (g_uri_get_path (uri));
@@ -92,6 +94,9 @@ log_request (RosterSandbox     *self,
     request->body = g_strndup (body->data, body->length);
   request->status = status;
   request->time_us = time_us;
+  remote = soup_server_message_get_remote_address (msg);
+  if (G_IS_INET_SOCKET_ADDRESS (remote))
+    request->client_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (remote));
   g_ptr_array_add (self->requests, request);
 }
 

@@ -54,6 +54,7 @@ typedef struct
   char  *body;          /* (nullable) */
   guint  status;        /* what the sandbox answered */
   gint64 time_us;       /* monotonic */
+  guint  client_port;   /* the client's end of the connection: one per connection */
 } RosterSandboxRequest;
 
 #define ROSTER_TYPE_SANDBOX (roster_sandbox_get_type ())
