@@ -3,8 +3,6 @@
 #define G_LOG_DOMAIN "roster-async"
 
 #include "config.h"
-#include <sched.h>
-#include <stdlib.h>
 
 #include <errno.h>
 #ifdef __linux__
@@ -58,8 +56,7 @@ _roster_thread_set_background (void)
 #ifdef __linux__
   /* Nice 10 of 19: still well ahead of batch work; a thread may always lower
    * its own priority, so this needs no privilege. */
-  if (g_getenv ("XIDLE")) { struct sched_param sp = {0}; sched_setscheduler (0, 5, &sp); return; }
-  if (setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), g_getenv ("XNICE") ? atoi (g_getenv ("XNICE")) : 10) != 0)
+  if (setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 10) != 0)
     g_debug ("Could not lower the priority of a background thread: %s", g_strerror (errno));
 #endif
 }

@@ -226,8 +226,6 @@ struct _Worker
   GHashTable    *stage_resources;  /* resource id → StagedResource */
   GPtrArray     *stage_admins;     /* account ids of org admins */
   RosterUserSet *stage_set;        /* the set being built */
-  GString       *stage_buf;        /* packed columns of one row */
-  GString       *stage_roles;      /* the roles column of one row */
   const char    *stage_known[8];   /* resource ids of the batch being staged already saved */
   guint          stage_n_known;
   guint          staging : 1;
@@ -946,10 +944,6 @@ worker_clear_staging (Worker *w)
   g_clear_pointer (&w->stage_resources, g_hash_table_unref);
   g_clear_pointer (&w->stage_admins, g_ptr_array_unref);
   g_clear_pointer (&w->stage_set, roster_user_set_unref);
-  if (w->stage_buf != NULL)
-    g_string_free (g_steal_pointer (&w->stage_buf), TRUE);
-  if (w->stage_roles != NULL)
-    g_string_free (g_steal_pointer (&w->stage_roles), TRUE);
   if (w->staging && w->db != NULL)
     _roster_store_exec (w->db, "PRAGMA wal_autocheckpoint = 1000", NULL);
   w->staging = FALSE;
@@ -984,8 +978,6 @@ sync_begin_func (Worker    *w,
                                               staged_resource_free);
   w->stage_admins = g_ptr_array_new_with_free_func (g_free);
   w->stage_set = roster_user_set_new ();
-  w->stage_buf = g_string_sized_new (512);
-  w->stage_roles = g_string_sized_new (64);
   /* No checkpoint between pages: copying the WAL back into the file (and
    * syncing it) would stall the pipeline several times per sync. The first
    * commit after the sync (finish_swap_func) folds it in once. */
@@ -995,23 +987,18 @@ sync_begin_func (Worker    *w,
   return TRUE;
 }
 
-/* The platform roles column: one role per line, NULL when there is none. */
-static const char *
+/* The platform roles column: one role per line. */
+static void
 join_roles (GString             *out,
             const char * const  *roles,
             guint                n_roles)
 {
-  if (n_roles == 0)
-    return NULL;
-
-  g_string_truncate (out, 0);
   for (guint i = 0; i < n_roles; i++)
     {
       if (i > 0)
         g_string_append_c (out, '\n');
       g_string_append (out, roles[i]);
     }
-  return out->str;
 }
 
 /* Appends a decimal integer (printf costs more than the rest of a row). */
@@ -1101,6 +1088,44 @@ staged_resource_known (Worker     *w,
   return known;
 }
 
+void
+roster_store_prepare_batch (RosterUserBatch *batch)
+{
+  g_autoptr(GString) buf = NULL;
+
+  g_return_if_fail (batch != NULL);
+
+  if (batch->store_ready)
+    return;
+
+  buf = g_string_sized_new (512);
+  for (guint i = 0; i < batch->users->len; i++)
+    {
+      RosterBatchUser *user = &g_array_index (batch->users, RosterBatchUser, i);
+
+      user->packed_products = user->packed_groups = user->packed_roles = NULL;
+      if (user->n_products > 0)
+        {
+          g_string_truncate (buf, 0);
+          pack_products (buf, roster_user_batch_get_products (batch, user), user->n_products);
+          user->packed_products = g_string_chunk_insert_len (batch->strings, buf->str, buf->len);
+        }
+      if (user->n_groups > 0)
+        {
+          g_string_truncate (buf, 0);
+          pack_groups (buf, roster_user_batch_get_groups (batch, user), user->n_groups);
+          user->packed_groups = g_string_chunk_insert_len (batch->strings, buf->str, buf->len);
+        }
+      if (user->n_roles > 0)
+        {
+          g_string_truncate (buf, 0);
+          join_roles (buf, roster_user_batch_get_roles (batch, user), user->n_roles);
+          user->packed_roles = g_string_chunk_insert_len (batch->strings, buf->str, buf->len);
+        }
+    }
+  batch->store_ready = TRUE;
+}
+
 static gboolean
 stage_one (Worker           *w,
            RosterUserBatch  *batch,
@@ -1111,13 +1136,8 @@ stage_one (Worker           *w,
   const RosterBatchUser *user = roster_user_batch_get_user (batch, index);
   const RosterBatchProduct *products = roster_user_batch_get_products (batch, user);
   const char *account_id = user->account_id;
-  gsize groups_offset;
 
-  g_string_truncate (w->stage_buf, 0);
-  pack_products (w->stage_buf, products, user->n_products);
-  g_string_append_c (w->stage_buf, '\0');
-  groups_offset = w->stage_buf->len;
-  pack_groups (w->stage_buf, roster_user_batch_get_groups (batch, user), user->n_groups);
+  g_assert (batch->store_ready);
 
   sqlite3_bind_text (s, 1, account_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (s, 2, user->name ? user->name : "", -1, SQLITE_STATIC);
@@ -1133,18 +1153,9 @@ stage_one (Worker           *w,
   sqlite3_bind_int (s, 12, user->org_admin ? 1 : 0);
   sqlite3_bind_int (s, 13, user->billable ? 1 : 0);
   sqlite3_bind_int64 (s, 14, user->last_active);
-  _roster_store_bind_text (s, 15, join_roles (w->stage_roles,
-                                              roster_user_batch_get_roles (batch, user),
-                                              user->n_roles));
-  if (user->n_products > 0)
-    sqlite3_bind_text (s, 16, w->stage_buf->str, groups_offset - 1, SQLITE_STATIC);
-  else
-    sqlite3_bind_null (s, 16);
-  if (user->n_groups > 0)
-    sqlite3_bind_text (s, 17, w->stage_buf->str + groups_offset,
-                       w->stage_buf->len - groups_offset, SQLITE_STATIC);
-  else
-    sqlite3_bind_null (s, 17);
+  _roster_store_bind_text (s, 15, user->packed_roles);
+  _roster_store_bind_text (s, 16, user->packed_products);
+  _roster_store_bind_text (s, 17, user->packed_groups);
   if (!step_done (w->db, s, "Saving users to the cache", error))
     return FALSE;
 
@@ -1201,6 +1212,9 @@ sync_stage_func (Worker    *w,
       RosterUserBatch *batch = g_ptr_array_index (batches, b);
 
       w->stage_n_known = 0;
+      /* Made on the parse thread by a sync; here for batches made otherwise. */
+      roster_store_prepare_batch (batch);
+      roster_user_set_prepare_batch (batch);
 
       for (guint i = 0; i < roster_user_batch_get_n_users (batch); i++)
         {

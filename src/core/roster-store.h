@@ -98,6 +98,9 @@ void         roster_store_sync_stage_async  (RosterStore         *self,
                                              GCancellable        *cancellable,
                                              GAsyncReadyCallback  callback,
                                              gpointer             user_data);
+/* Packs a batch's columns ahead, on any thread (the sync's parse thread), so
+ * that staging it only binds them. */
+void         roster_store_prepare_batch     (RosterUserBatch     *batch);
 /* The same for parsed pages (RosterUserBatch, in page order): what a sync stages. */
 void         roster_store_sync_stage_batches_async (RosterStore         *self,
                                                     GPtrArray           *batches,

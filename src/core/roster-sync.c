@@ -16,7 +16,6 @@
 #include "config.h"
 
 #include <string.h>
-#include <stdlib.h>
 
 #include "roster-admin-api.h"
 #include "roster-async-private.h"
@@ -30,7 +29,7 @@
 /* Pages fetched but not yet staged. Beyond this the next request waits, so a
  * fast server cannot pile up bodies and parsed users faster than we store them
  * (16 pages of 100 users are about 2 MB). */
-#define MAX_PAGES_IN_PIPELINE ((guint) (g_getenv ("XPIPE") ? atoi (g_getenv ("XPIPE")) : 16))
+#define MAX_PAGES_IN_PIPELINE 16
 /* Parsed pages are staged this many at a time: one store transaction (and one
  * trip through the store's queue) per batch instead of per page. */
 #define PAGES_PER_STAGE 4
@@ -277,6 +276,11 @@ parse_page_thread (GTask        *task,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+
+  /* What the store's thread would do next for each user, done here: that
+   * thread stages and builds the set, and it is the one the sync waits for. */
+  roster_user_set_prepare_batch (users);
+  roster_store_prepare_batch (users);
 
   work->users = g_steal_pointer (&users);
   work->next_cursor = g_steal_pointer (&next);

@@ -53,6 +53,16 @@ typedef struct
   RosterClaim        claim;
   gboolean           org_admin;
   gboolean           billable;
+
+  /* Made ahead by roster_user_set_prepare_batch() (when set_ready). */
+  const char        *search_key;
+  guint32            account_hash;
+
+  /* Made ahead by roster_store_prepare_batch() (when store_ready): the packed
+   * columns, NULL when empty. */
+  const char        *packed_products;
+  const char        *packed_groups;
+  const char        *packed_roles;
 } RosterBatchUser;
 
 typedef struct
@@ -67,6 +77,11 @@ typedef struct
    * a site points at the same string, so a reader can compare pointers. */
   const char   *recent_resources[4];
   guint         next_recent;
+
+  /* What was made ahead on the parse thread, so that the store's thread,
+   * which stages and builds the set, has less to do. */
+  gboolean      set_ready;
+  gboolean      store_ready;
 } RosterUserBatch;
 
 RosterUserBatch       *roster_user_batch_new          (void);

@@ -405,8 +405,10 @@ add_search_key (RosterUserSet *self,
   return pool_add (self, self->fold_buf->str);
 }
 
+static guint32  hash_account_id    (const char    *str);
 static gboolean building_find_slot (RosterUserSet *self,
                                     const char    *account_id,
+                                    guint32        hash,
                                     guint32       *out_hash,
                                     guint32       *out_slot);
 static void     building_add_entry (RosterUserSet *self,
@@ -414,19 +416,25 @@ static void     building_add_entry (RosterUserSet *self,
                                     guint32        index);
 
 /* Groups come either from row->group_names/ids or, when refs is not NULL,
- * from n_refs contiguous references. FALSE, and nothing appended, when the
- * account id is already in the set: the first row of an account stays. */
+ * from n_refs contiguous references. The search key and the account id's
+ * hash are made here unless given (search_key not NULL). FALSE, and nothing
+ * appended, when the account id is already in the set: the first row of an
+ * account stays. */
 static gboolean
 append_internal (RosterUserSet        *self,
                  const RosterUserRow  *row,
                  const RosterGroupRef *refs,
-                 guint                 n_refs)
+                 guint                 n_refs,
+                 const char           *search_key,
+                 guint32               account_hash)
 {
   Record record = { 0 };
   guint n_groups = 0;
   guint32 hash, slot;
 
-  if (!building_find_slot (self, row->account_id, &hash, &slot))
+  if (search_key == NULL)
+    account_hash = hash_account_id (row->account_id);
+  if (!building_find_slot (self, row->account_id, account_hash, &hash, &slot))
     {
       g_debug ("Dropping repeated account id %s", row->account_id);
       return FALSE;
@@ -436,7 +444,8 @@ append_internal (RosterUserSet        *self,
   record.name = pool_add (self, row->name != NULL ? row->name : "");
   record.email = (row->email != NULL && row->email[0] != '\0') ? pool_add (self, row->email)
                                                                : NO_STRING;
-  record.search_key = add_search_key (self, record.name, record.email);
+  record.search_key = search_key != NULL ? pool_add (self, search_key)
+                                          : add_search_key (self, record.name, record.email);
   record.status = (guint8) row->status;
   record.account_type = (guint8) row->account_type;
   record.claim = (guint8) row->claim;
@@ -502,7 +511,7 @@ roster_user_set_append_row (RosterUserSet       *self,
   g_return_if_fail (row != NULL);
   g_return_if_fail (row->account_id != NULL);
 
-  append_internal (self, row, NULL, 0);
+  append_internal (self, row, NULL, 0, NULL, 0);
 }
 
 void
@@ -559,7 +568,33 @@ roster_user_set_append_batch (RosterUserSet   *self,
         self->resource_ids[access->product] = g_strdup (access->resource_id);
     }
 
-  return append_internal (self, &row, roster_user_batch_get_groups (batch, user), user->n_groups);
+  return append_internal (self, &row, roster_user_batch_get_groups (batch, user), user->n_groups,
+                          batch->set_ready ? user->search_key : NULL, user->account_hash);
+}
+
+void
+roster_user_set_prepare_batch (RosterUserBatch *batch)
+{
+  g_autoptr(GString) key = NULL;
+
+  g_return_if_fail (batch != NULL);
+
+  if (batch->set_ready)
+    return;
+
+  key = g_string_sized_new (128);
+  for (guint i = 0; i < batch->users->len; i++)
+    {
+      RosterBatchUser *user = &g_array_index (batch->users, RosterBatchUser, i);
+
+      g_string_truncate (key, 0);
+      fold_append (key, user->name != NULL ? user->name : "");
+      g_string_append_c (key, '\n');
+      fold_append (key, user->email);
+      user->search_key = g_string_chunk_insert_len (batch->strings, key->str, key->len);
+      user->account_hash = hash_account_id (user->account_id);
+    }
+  batch->set_ready = TRUE;
 }
 
 void
@@ -808,10 +843,10 @@ building_table_grow (RosterUserSet *self)
 static gboolean
 building_find_slot (RosterUserSet *self,
                     const char    *account_id,
+                    guint32        hash,
                     guint32       *out_hash,
                     guint32       *out_slot)
 {
-  guint32 hash = hash_account_id (account_id);
   guint32 slot;
 
   if (self->build_table == NULL || (self->records->len + 1) * 2 > self->table_mask + 1)

@@ -30,6 +30,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (RosterUserSet, roster_user_set_unref)
 RosterUserSet     *roster_user_set_new               (void);
 void               roster_user_set_append            (RosterUserSet *self,
                                                       RosterUser    *user);
+/* Makes the search keys of a batch ahead, on any thread (the sync's parse
+ * thread), for roster_user_set_append_batch(). */
+void               roster_user_set_prepare_batch     (RosterUserBatch *batch);
 /* User i of a batch (no RosterUser made): what a sync stages. FALSE, and
  * nothing appended, when the account is already in the set (the first row of
  * an account stays, whatever the way it was appended). */
