@@ -1059,6 +1059,26 @@ decode_in_thread (GTask        *task,
                            (GDestroyNotify) roster_http_response_free);
 }
 
+/* Back on the request's context: hands the decoded body to the request. The
+ * decoding runs as a task of its own, without the client as source object:
+ * the pool thread lets go of a task only after its callback may have run, and
+ * the client must be free to go as soon as its request has answered. */
+static void
+decode_done_cb (GObject      *source_object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RosterHttpResponse *response;
+  GError *error = NULL;
+
+  response = g_task_propagate_pointer (G_TASK (result), &error);
+  if (response == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, response, (GDestroyNotify) roster_http_response_free);
+}
+
 static void
 parse_int_header (SoupMessageHeaders *headers,
                   const char         *name,
@@ -1117,9 +1137,15 @@ complete_success (GTask *task)
 
   if (length > THREAD_PARSE_THRESHOLD)
     {
+      g_autoptr(GTask) decode = NULL;
+
       req->response = response;
       /* The slot is already free; the result comes back on the task's context. */
-      g_task_run_in_thread (task, decode_in_thread);
+      decode = g_task_new (NULL, g_task_get_cancellable (task), decode_done_cb,
+                           g_object_ref (task));
+      g_task_set_source_tag (decode, decode_in_thread);
+      g_task_set_task_data (decode, req, NULL);
+      g_task_run_in_thread (decode, decode_in_thread);
       pump (self);
       return;
     }
