@@ -2553,6 +2553,12 @@ roster_store_class_init (RosterStoreClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = roster_store_finalize;
+
+  /* Before SQLite's first use in the process: no global memory statistics,
+   * which take a process-wide mutex on every SQLite allocation (a sync makes
+   * several per row). Refused, harmlessly, if something initialised SQLite
+   * earlier. */
+  sqlite3_config (SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
 static void
