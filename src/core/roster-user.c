@@ -7,6 +7,9 @@
 #include "config.h"
 
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "roster-user.h"
 #include "roster-user-batch.h"
@@ -741,6 +744,26 @@ lex_string (Lexer       *lx,
     {
       guint8 cc = CC_PLAIN;
 
+#ifdef __SSE2__
+      /* Sixteen bytes at a time through the long plain runs (ids, dates, ARIs):
+       * a quote, a backslash, or a byte below 0x20 or above 0x7f (both less
+       * than 0x20 as signed bytes) stops the run. */
+      while (lx->end - lx->p >= 16)
+        {
+          __m128i v = _mm_loadu_si128 ((const __m128i *) (gconstpointer) lx->p);
+          __m128i special = _mm_or_si128 (_mm_or_si128 (_mm_cmpeq_epi8 (v, _mm_set1_epi8 ('"')),
+                                                        _mm_cmpeq_epi8 (v, _mm_set1_epi8 ('\\'))),
+                                          _mm_cmplt_epi8 (v, _mm_set1_epi8 (0x20)));
+          int mask = _mm_movemask_epi8 (special);
+
+          if (mask != 0)
+            {
+              lx->p += __builtin_ctz ((unsigned int) mask);
+              break;
+            }
+          lx->p += 16;
+        }
+#endif
       /* Eight bytes at a time through the long plain runs (ids, dates, ARIs). */
       while (lx->end - lx->p >= 8)
         {
