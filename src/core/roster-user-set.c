@@ -646,14 +646,16 @@ compare_rows (gconstpointer a,
   return strcmp (ctx->pool + ra->account_id, ctx->pool + rb->account_id);
 }
 
-/* The first sixteen bytes of the folded name, big-endian, so that most of the
- * sort never touches the string pool. */
+/* The first sixteen bytes of the folded name, big-endian, and a hash of all
+ * of it, so that most of the sort never touches the string pool: names often
+ * come more than once, and long ones share their first sixteen bytes. */
 typedef struct
 {
   guint64 prefix[2];
-  guint64 account;   /* first eight bytes of the account id, big-endian */
+  guint64 name_hash;     /* of the whole folded name */
+  guint64 account;       /* first eight bytes of the account id, big-endian */
+  guint32 account_more;  /* the next four: most ids begin "712020:" or "557058:" */
   guint32 index;
-  guint32 whole;     /* the name fits in the prefix */
 } SortEntry;
 
 static void
@@ -662,19 +664,36 @@ make_sort_entry (SortEntry  *entry,
                  const char *account_id,
                  guint32     index)
 {
-  guint i = 0;
+  guint64 hash = 14695981039346656037u;   /* FNV-1a */
+  guint i;
 
   entry->prefix[0] = entry->prefix[1] = entry->account = 0;
-  for (; i < 16 && key[i] != '\0' && key[i] != '\n'; i++)
-    entry->prefix[i / 8] = (entry->prefix[i / 8] << 8) | (guchar) key[i];
-  entry->whole = i < 16 || key[i] == '\0' || key[i] == '\n';
+  entry->account_more = 0;
+  for (i = 0; key[i] != '\0' && key[i] != '\n'; i++)
+    {
+      if (i < 16)
+        entry->prefix[i / 8] = (entry->prefix[i / 8] << 8) | (guchar) key[i];
+      hash = (hash ^ (guchar) key[i]) * 1099511628211u;
+    }
   for (; i < 16; i++)
     entry->prefix[i / 8] <<= 8;
+  entry->name_hash = hash;
 
-  for (i = 0; i < 8 && account_id[i] != '\0'; i++)
-    entry->account = (entry->account << 8) | (guchar) account_id[i];
-  for (; i < 8; i++)
-    entry->account <<= 8;
+  /* Padded with zeros past the end, which keeps strcmp()'s order. */
+  for (i = 0; i < 12 && account_id[i] != '\0'; i++)
+    {
+      if (i < 8)
+        entry->account = (entry->account << 8) | (guchar) account_id[i];
+      else
+        entry->account_more = (entry->account_more << 8) | (guchar) account_id[i];
+    }
+  for (; i < 12; i++)
+    {
+      if (i < 8)
+        entry->account <<= 8;
+      else
+        entry->account_more <<= 8;
+    }
 
   entry->index = index;
 }
@@ -691,9 +710,16 @@ compare_entries (gconstpointer a,
     return ea->prefix[0] < eb->prefix[0] ? -1 : 1;
   if (ea->prefix[1] != eb->prefix[1])
     return ea->prefix[1] < eb->prefix[1] ? -1 : 1;
-  /* The same whole name: the account id decides. */
-  if (ea->whole && eb->whole && ea->account != eb->account)
-    return ea->account < eb->account ? -1 : 1;
+  /* The same name (a name of up to sixteen bytes is all in the prefix; a
+   * longer one is taken as the same when the hashes of all of it agree): the
+   * account id decides. */
+  if (ea->name_hash == eb->name_hash)
+    {
+      if (ea->account != eb->account)
+        return ea->account < eb->account ? -1 : 1;
+      if (ea->account_more != eb->account_more)
+        return ea->account_more < eb->account_more ? -1 : 1;
+    }
   return compare_rows (&ea->index, &eb->index, user_data);
 }
 
@@ -709,6 +735,8 @@ compare_accounts (gconstpointer a,
 
   if (ea->account != eb->account)
     return ea->account < eb->account ? -1 : 1;
+  if (ea->account_more != eb->account_more)
+    return ea->account_more < eb->account_more ? -1 : 1;
   return strcmp (ctx->pool + ctx->records[ea->index].account_id,
                  ctx->pool + ctx->records[eb->index].account_id);
 }
@@ -945,38 +973,54 @@ merge_runs (SortEntry         *entries,
     memcpy (entries, from, n * sizeof (SortEntry));
 }
 
-/* Lays the strings out in row order: first each row's account id, name and email,
- * then all the search keys. The first screen of the list then reads a few pages of
- * the pool instead of one page per row scattered over all of it (with a mapped
- * snapshot, each of those faults brings in its neighbours too), and building the
- * search index reads only the keys' part. Also drops the growth slack and the
- * strings of rows dropped as repeats. */
-static void
-repack_pool (RosterUserSet *self)
+/* Appends a string to a packed pool made by pack_strings(). */
+static guint32
+packed_add (char       *pool,
+            gsize      *len,
+            const char *str)
 {
-  g_autofree char *old = g_steal_pointer (&self->pool_buf);
-  gsize old_len = self->pool_len;
+  gsize n = strlen (str) + 1;
+  guint32 offset = (guint32) *len;
 
-  self->pool_buf = g_malloc (MAX (old_len, 1));
-  self->pool_alloc = MAX (old_len, 1);
-  self->pool_len = 0;
-  self->pool = self->pool_buf;
+  memcpy (pool + offset, str, n);
+  *len += n;
+  return offset;
+}
 
-  for (guint i = 0; i < self->records->len; i++)
+/* A copy of the strings laid out in row order: first each row's account id,
+ * name and email, then all the search keys, with records pointing into it.
+ * The snapshot is written so: the first screen of the list then reads a few
+ * pages of the mapped pool instead of one page per row scattered over all of
+ * it (each of those faults brings in its neighbours too), and building the
+ * search index reads only the keys' part. Also leaves out strings no record
+ * uses. Made when the snapshot is written, after the set is handed over,
+ * rather than in freeze, which a sync waits for. */
+static void
+pack_strings (RosterUserSet  *self,
+              char          **out_pool,
+              gsize          *out_len,
+              Record        **out_recs)
+{
+  char *pool = g_malloc (MAX (self->pool_len, 1));
+  Record *recs = g_memdup2 (self->recs, MAX ((gsize) self->n_records, 1) * sizeof (Record));
+  gsize len = 0;
+
+  for (guint i = 0; i < self->n_records; i++)
     {
-      Record *record = &g_array_index (self->records, Record, i);
+      Record *record = &recs[i];
 
-      record->account_id = pool_add (self, old + record->account_id);
-      record->name = pool_add (self, old + record->name);
+      record->account_id = packed_add (pool, &len, self->pool + record->account_id);
+      record->name = packed_add (pool, &len, self->pool + record->name);
       if (record->email != NO_STRING)
-        record->email = pool_add (self, old + record->email);
+        record->email = packed_add (pool, &len, self->pool + record->email);
     }
-  for (guint i = 0; i < self->records->len; i++)
-    {
-      Record *record = &g_array_index (self->records, Record, i);
+  for (guint i = 0; i < self->n_records; i++)
+    recs[i].search_key = packed_add (pool, &len, self->pool + recs[i].search_key);
 
-      record->search_key = pool_add (self, old + record->search_key);
-    }
+  g_assert (len <= self->pool_len);
+  *out_pool = pool;
+  *out_len = len;
+  *out_recs = recs;
 }
 
 void
@@ -1036,8 +1080,13 @@ roster_user_set_freeze (RosterUserSet *self)
   if (self->fold_buf != NULL)
     g_string_free (g_steal_pointer (&self->fold_buf), TRUE);
 
-  repack_pool (self);
-  self->records = g_array_set_size (self->records, self->records->len);
+  /* Drop the pool's growth slack (the snapshot writer packs it tighter still). */
+  if (self->pool_alloc > self->pool_len)
+    {
+      self->pool_buf = g_realloc (self->pool_buf, MAX (self->pool_len, 1));
+      self->pool_alloc = MAX (self->pool_len, 1);
+      self->pool = self->pool_buf;
+    }
   self->recs = (const Record *) (gpointer) self->records->data;
   self->n_records = self->records->len;
 
@@ -1484,6 +1533,9 @@ _roster_user_set_write_snapshot (RosterUserSet  *self,
   g_autofree char *tmp = NULL;
   g_autofree guint32 *runs = NULL;
   g_autoptr(GString) strings = g_string_new (NULL);
+  g_autofree char *pool = NULL;
+  g_autofree Record *recs = NULL;
+  gsize pool_len = 0;
   SnapshotHeader header = { { 0 }, };
   Writer wr = { -1, };
   guint n_runs;
@@ -1517,6 +1569,8 @@ _roster_user_set_write_snapshot (RosterUserSet  *self,
       g_string_append_c (strings, '\0');
     }
 
+  pack_strings (self, &pool, &pool_len, &recs);
+
   memcpy (header.magic, SNAPSHOT_MAGIC, sizeof header.magic);
   header.format_version = ROSTER_USER_SET_SNAPSHOT_FORMAT;
   header.schema_version = schema_version;
@@ -1527,9 +1581,9 @@ _roster_user_set_write_snapshot (RosterUserSet  *self,
   header.table_size = self->table_mask + 1;
   header.n_runs = n_runs;
   header.n_groups = self->group_names->len;
-  header.pool_len = self->pool_len;
+  header.pool_len = pool_len;
   header.strings_len = strings->len;
-  header.payload_len = pad8 (self->pool_len) +
+  header.payload_len = pad8 (pool_len) +
                        pad8 ((gsize) self->n_records * sizeof (Record)) +
                        pad8 ((gsize) header.table_size * 4) +
                        pad8 ((gsize) n_runs * 4) +
@@ -1552,8 +1606,8 @@ _roster_user_set_write_snapshot (RosterUserSet  *self,
 
   checksum_init (&wr.sum);
   if (!writer_put (&wr, &header, sizeof header, FALSE) ||
-      !writer_put (&wr, self->pool, self->pool_len, TRUE) ||
-      !writer_put (&wr, self->recs, (gsize) self->n_records * sizeof (Record), TRUE) ||
+      !writer_put (&wr, pool, pool_len, TRUE) ||
+      !writer_put (&wr, recs, (gsize) self->n_records * sizeof (Record), TRUE) ||
       !writer_put (&wr, self->table, (gsize) header.table_size * 4, TRUE) ||
       !writer_put (&wr, runs, (gsize) n_runs * 4, TRUE) ||
       !writer_put (&wr, strings->str, strings->len, TRUE))
