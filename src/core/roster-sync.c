@@ -33,6 +33,11 @@
 /* Parsed pages are staged this many at a time: one store transaction (and one
  * trip through the store's queue) per batch instead of per page. */
 #define PAGES_PER_STAGE 4
+/* The parser hands its pages back to the main context this many at a time
+ * (each hand-over wakes the main thread, which also runs the fetches), or
+ * sooner when they have waited this long (µs) for company: a slow server
+ * still gets its progress shown. */
+#define PARSE_GROUP_WAIT_US (100 * 1000)
 
 struct _RosterSync
 {
@@ -67,10 +72,7 @@ typedef struct
   guint         n_users;
   guint         total;
   guint         in_pipeline;   /* pages fetched and not yet staged */
-  GHashTable   *parsed;        /* (owned) page number → RosterUserBatch, parsed
-                                * out of order and waiting for their turn */
   guint         next_fetch_seq;
-  guint         next_stage_seq;
   GPtrArray    *batch;         /* (owned) (nullable) parsed pages in page order, to stage next */
   guint         batch_pages;
   char         *deferred_cursor; /* (owned) (nullable) next fetch held back */
@@ -79,31 +81,83 @@ typedef struct
   gboolean      committing;
   RosterUserSet *users;        /* (owned) (nullable) what the commit handed back */
   GThreadPool  *parse_pool;    /* (owned) one thread of its own, at background priority */
+  struct _ParsePipe *pipe;     /* (owned) the parse thread's side */
+  gboolean      flush_sent;
   gint64        started;       /* monotonic µs, for the debug log */
   gint64        commit_started;
 } SyncState;
 
+/* A page on its way through the parse thread and back. Made and freed in
+ * the main context; a PageWork without a body asks the parser to hand back
+ * what it holds (the main context stops sending pages). */
 typedef struct
 {
-  GBytes    *body;           /* (owned) */
+  GTask     *task;           /* (owned) the sync */
+  GBytes    *body;           /* (owned) (nullable) */
   char      *peeked_cursor;  /* (owned) (nullable) */
   gboolean   speculated;     /* the next fetch was already started */
   guint      seq;            /* page number, from 0 */
   RosterUserBatch *users;    /* (owned) (nullable) result */
   char      *next_cursor;    /* (owned) (nullable) result */
+  GError    *error;          /* (owned) (nullable) result */
 } PageWork;
+
+/* The parse thread's side: the pages parsed and not yet handed back. Shared
+ * by reference with that thread, which may still be returning from its last
+ * page when the sync ends. */
+typedef struct _ParsePipe
+{
+  GMainContext *context;     /* (owned) where the sync runs */
+  GPtrArray    *group;       /* (owned) (nullable) PageWork, in page order */
+  gint64        group_started;
+} ParsePipe;
 
 static void fetch_page (GTask      *task,
                         const char *cursor);
 static void fetch_next (GTask      *task,
                         const char *cursor);
 static void maybe_finish (GTask *task);
+static void push_to_parser (GTask    *task,
+                            PageWork *work);
+
+static ParsePipe *
+parse_pipe_new (GMainContext *context)
+{
+  ParsePipe *pipe = g_atomic_rc_box_new0 (ParsePipe);
+
+  pipe->context = g_main_context_ref (context);
+  return pipe;
+}
+
+static void
+parse_pipe_clear (gpointer data)
+{
+  ParsePipe *pipe = data;
+
+  /* Empty by then: every page went back to the main context. */
+  g_assert (pipe->group == NULL);
+  g_main_context_unref (pipe->context);
+}
+
+static ParsePipe *
+parse_pipe_ref (ParsePipe *pipe)
+{
+  return g_atomic_rc_box_acquire (pipe);
+}
+
+static void
+parse_pipe_unref (ParsePipe *pipe)
+{
+  g_atomic_rc_box_release_full (pipe, parse_pipe_clear);
+}
 
 static void
 page_work_free (gpointer data)
 {
   PageWork *work = data;
 
+  g_clear_object (&work->task);
+  g_clear_error (&work->error);
   g_clear_pointer (&work->body, g_bytes_unref);
   g_clear_pointer (&work->peeked_cursor, g_free);
   g_clear_pointer (&work->users, roster_user_batch_unref);
@@ -124,10 +178,11 @@ sync_state_free (gpointer data)
   g_clear_pointer (&state->deferred_cursor, g_free);
   g_clear_pointer (&state->users, roster_user_set_unref);
   g_clear_pointer (&state->batch, g_ptr_array_unref);
-  g_clear_pointer (&state->parsed, g_hash_table_unref);
-  /* Does not wait: a parse still running returns into its own task. */
+  /* Does not wait: every page came back, but the thread may still be
+   * returning from the last one (it holds its own reference to the pipe). */
   if (state->parse_pool != NULL)
     g_thread_pool_free (g_steal_pointer (&state->parse_pool), TRUE, FALSE);
+  g_clear_pointer (&state->pipe, parse_pipe_unref);
   g_clear_object (&state->self);
   g_free (state);
 }
@@ -142,6 +197,12 @@ fail (GTask  *task,
     {
       state->error = error;
       g_cancellable_cancel (state->cancellable);
+      /* No page follows: the parser must not keep any waiting for company. */
+      if (!state->flush_sent)
+        {
+          state->flush_sent = TRUE;
+          push_to_parser (task, g_new0 (PageWork, 1));
+        }
     }
   else
     {
@@ -257,34 +318,79 @@ roster_sync_peek_next_cursor (const char *body,
   return NULL;
 }
 
+/* The parse thread: the direct reader (no JSON tree, which cost several
+ * times the transfer), then what the store's thread would do next for each
+ * user: that thread stages and builds the set, and it is the one the sync
+ * waits for. */
 static void
-parse_page_thread (GTask        *task,
-                   gpointer      source_object,
-                   gpointer      task_data,
-                   GCancellable *cancellable)
+parse_page (PageWork *work)
 {
-  PageWork *work = task_data;
   g_autoptr(RosterUserBatch) users = roster_user_batch_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *next = NULL;
   gsize length;
   const char *data = g_bytes_get_data (work->body, &length);
 
-  /* The direct reader: no JSON tree, which cost several times the transfer. */
-  if (!roster_users_page_parse_batch (data, length, users, &next, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
+  if (!roster_users_page_parse_batch (data, length, users, &work->next_cursor, &work->error))
+    return;
 
-  /* What the store's thread would do next for each user, done here: that
-   * thread stages and builds the set, and it is the one the sync waits for. */
   roster_user_set_prepare_batch (users);
   roster_store_prepare_batch (users);
-
   work->users = g_steal_pointer (&users);
-  work->next_cursor = g_steal_pointer (&next);
-  g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+parsed_pages_cb (gpointer user_data);
+
+/* The parse pool's thread: parses one page, and hands the pages back to the
+ * main context a group at a time (see PARSE_GROUP_WAIT_US). A page whose
+ * next cursor the main context waits for, a failed one and a request to hand
+ * back go at once. */
+static void
+parse_pool_func (gpointer data,
+                 gpointer user_data)
+{
+  PageWork *work = data;
+  ParsePipe *pipe = parse_pipe_ref (user_data);
+  gboolean now = work->body == NULL || !work->speculated;
+  gint64 time;
+
+  /* Once per thread would do; the call is cheap and never raises the priority. */
+  _roster_thread_set_background ();
+
+  if (work->body != NULL && !g_cancellable_is_cancelled (g_task_get_cancellable (work->task)))
+    {
+      parse_page (work);
+      if (work->error != NULL)
+        now = TRUE;
+    }
+
+  time = g_get_monotonic_time ();
+  if (pipe->group == NULL)
+    {
+      pipe->group = g_ptr_array_new_with_free_func (page_work_free);
+      pipe->group_started = time;
+    }
+  g_ptr_array_add (pipe->group, work);
+
+  if (now || pipe->group->len >= PAGES_PER_STAGE ||
+      time - pipe->group_started >= PARSE_GROUP_WAIT_US)
+    g_main_context_invoke_full (pipe->context, G_PRIORITY_DEFAULT, parsed_pages_cb,
+                                g_steal_pointer (&pipe->group),
+                                (GDestroyNotify) g_ptr_array_unref);
+
+  parse_pipe_unref (pipe);
+}
+
+/* Sends a page (or, without a body, a request to hand back what it holds)
+ * to the parse thread. */
+static void
+push_to_parser (GTask    *task,
+                PageWork *work)
+{
+  SyncState *state = g_task_get_task_data (task);
+
+  work->task = g_object_ref (task);
+  state->outstanding++;
+  g_thread_pool_push (state->parse_pool, work, NULL);
 }
 
 typedef struct
@@ -292,20 +398,6 @@ typedef struct
   GTask *task;     /* (owned) */
   guint  n_pages;
 } StageBatch;
-
-/* The parse pool's thread: parses one page, returns into its GTask. */
-static void
-parse_pool_func (gpointer data,
-                 gpointer user_data)
-{
-  GTask *parse_task = data;
-
-  /* Once per thread would do; the call is cheap and never raises the priority. */
-  _roster_thread_set_background ();
-  parse_page_thread (parse_task, NULL, g_task_get_task_data (parse_task),
-                     g_task_get_cancellable (parse_task));
-  g_object_unref (parse_task);
-}
 
 static void
 stage_cb (GObject      *object,
@@ -354,50 +446,43 @@ flush_batch (GTask *task)
   state->batch_pages = 0;
 }
 
-/* Moves the pages whose turn has come into the batch, in page order (a later
- * page wins when the API repeats an account), and stages full batches. */
+/* Adds a parsed page to the batch (pages come back in page order, and a
+ * later page wins when the API repeats an account) and stages full batches. */
 static void
-queue_parsed_pages (GTask *task)
+queue_parsed_page (GTask           *task,
+                   RosterUserBatch *users)
 {
   SyncState *state = g_task_get_task_data (task);
-  gpointer users;
 
-  while (g_hash_table_steal_extended (state->parsed, GUINT_TO_POINTER (state->next_stage_seq),
-                                      NULL, &users))
-    {
-      if (state->batch == NULL)
-        state->batch = g_ptr_array_new_with_free_func ((GDestroyNotify) roster_user_batch_unref);
-      g_ptr_array_add (state->batch, users);
-      state->batch_pages++;
-      state->next_stage_seq++;
-      if (state->batch_pages >= PAGES_PER_STAGE)
-        flush_batch (task);
-    }
+  if (state->batch == NULL)
+    state->batch = g_ptr_array_new_with_free_func ((GDestroyNotify) roster_user_batch_unref);
+  g_ptr_array_add (state->batch, users);
+  state->batch_pages++;
+  if (state->batch_pages >= PAGES_PER_STAGE)
+    flush_batch (task);
 }
 
 static void
-parse_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
+parsed_page (GTask    *task,
+             PageWork *work)
 {
-  g_autoptr(GTask) task = user_data;
   SyncState *state = g_task_get_task_data (task);
-  GTask *parse_task = G_TASK (result);
-  PageWork *work = g_task_get_task_data (parse_task);
-  g_autoptr(GError) error = NULL;
 
   state->outstanding--;
 
-  if (!g_task_propagate_boolean (parse_task, &error))
+  /* A request to hand back, or a page dropped by a cancelled sync. */
+  if (work->body == NULL || state->error != NULL)
+    return;
+
+  if (work->error != NULL)
     {
-      fail (task, g_steal_pointer (&error));
-      maybe_finish (task);
+      fail (task, g_steal_pointer (&work->error));
       return;
     }
 
-  if (state->error != NULL)
+  if (work->users == NULL)
     {
-      maybe_finish (task);
+      fail (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Sync was cancelled"));
       return;
     }
 
@@ -405,14 +490,11 @@ parse_cb (GObject      *object,
     {
       fail (task, g_error_new (ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE,
                                "Users page links are inconsistent"));
-      maybe_finish (task);
       return;
     }
 
   state->n_pages++;
   state->n_users += roster_user_batch_get_n_users (work->users);
-  g_signal_emit (state->self, signals[PROGRESS], 0,
-                 state->n_pages, state->n_users, MAX (state->total, state->n_users));
 
   if (!work->speculated)
     {
@@ -422,9 +504,28 @@ parse_cb (GObject      *object,
         state->fetching_done = TRUE;
     }
 
-  g_hash_table_insert (state->parsed, GUINT_TO_POINTER (work->seq), g_steal_pointer (&work->users));
-  queue_parsed_pages (task);
+  queue_parsed_page (task, g_steal_pointer (&work->users));
+}
+
+/* The main context: a group of pages back from the parse thread. */
+static gboolean
+parsed_pages_cb (gpointer user_data)
+{
+  GPtrArray *group = user_data;
+  /* Every page holds the sync's task; keep it past the last of them. */
+  g_autoptr(GTask) task = g_object_ref (((PageWork *) g_ptr_array_index (group, 0))->task);
+  SyncState *state = g_task_get_task_data (task);
+  guint n_pages = state->n_pages;
+
+  for (guint i = 0; i < group->len; i++)
+    parsed_page (task, g_ptr_array_index (group, i));
+
+  if (state->n_pages != n_pages)
+    g_signal_emit (state->self, signals[PROGRESS], 0,
+                   state->n_pages, state->n_users, MAX (state->total, state->n_users));
+
   maybe_finish (task);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -436,7 +537,6 @@ page_cb (GObject      *object,
   SyncState *state = g_task_get_task_data (task);
   g_autoptr(RosterHttpResponse) response = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GTask) parse_task = NULL;
   PageWork *work;
   gsize length;
   const char *data;
@@ -470,11 +570,7 @@ page_cb (GObject      *object,
       fetch_next (task, work->peeked_cursor);
     }
 
-  state->outstanding++;
-  parse_task = g_task_new (NULL, state->cancellable, parse_cb, g_object_ref (task));
-  g_task_set_source_tag (parse_task, parse_page_thread);
-  g_task_set_task_data (parse_task, work, page_work_free);
-  g_thread_pool_push (state->parse_pool, g_steal_pointer (&parse_task), NULL);
+  push_to_parser (task, work);
 }
 
 static void
@@ -729,10 +825,10 @@ roster_sync_run_async (RosterSync          *self,
 
   state = g_new0 (SyncState, 1);
   state->started = g_get_monotonic_time ();
-  state->parsed = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) roster_user_batch_unref);
   /* One parser is enough (it is idle most of the time) and keeps the pages
    * in order; an exclusive thread, so that its lower priority ends with it. */
-  state->parse_pool = g_thread_pool_new (parse_pool_func, NULL, 1, TRUE, NULL);
+  state->pipe = parse_pipe_new (g_task_get_context (task));
+  state->parse_pool = g_thread_pool_new (parse_pool_func, state->pipe, 1, TRUE, NULL);
   state->self = g_object_ref (self);
   state->cancellable = g_cancellable_new ();
   if (cancellable != NULL)
