@@ -73,7 +73,11 @@ struct _RosterUserSet
   guint64         *build_table;   /* (owned) (nullable) while building: hash << 32 | append
                                    * order + 1, 0 = empty; size table_mask + 1 */
   GArray          *entries;       /* (owned) (nullable) SortEntry per record, while building */
-  guint            n_sorted;      /* entries before this are sorted runs of SORT_RUN entries */
+  guint            n_sorted;      /* entries before this are sorted, in runs */
+  guint            run_ends[32];  /* end of each sorted run, while building */
+  guint            n_run_ends;
+  struct _SortEntry *merge_buf;   /* (owned) (nullable) scratch for merging runs */
+  gsize            merge_buf_len;
   GString         *fold_buf;      /* (owned) (nullable) a search key being made, while building */
   GMappedFile     *mapped;        /* (owned) (nullable) the snapshot the set reads from */
   const guint32   *group_runs;    /* (nullable) in mapped: group index + 1 runs, 0-ended */
@@ -354,6 +358,7 @@ roster_user_set_unref (RosterUserSet *self)
   g_free (self->table_buf);
   g_free (self->build_table);
   g_clear_pointer (&self->entries, g_array_unref);
+  g_clear_pointer (&self->merge_buf, g_free);
   if (self->fold_buf != NULL)
     g_string_free (self->fold_buf, TRUE);
   for (guint p = 0; p < ROSTER_N_PRODUCTS; p++)
@@ -649,7 +654,7 @@ compare_rows (gconstpointer a,
 /* The first sixteen bytes of the folded name, big-endian, and a hash of all
  * of it, so that most of the sort never touches the string pool: names often
  * come more than once, and long ones share their first sixteen bytes. */
-typedef struct
+typedef struct _SortEntry
 {
   guint64 prefix[2];
   guint64 name_hash;     /* of the whole folded name */
@@ -898,10 +903,95 @@ building_find_slot (RosterUserSet *self,
   return TRUE;
 }
 
-/* The sort entry of each row is made on append, like its search key, and
- * every SORT_RUN of them is sorted then: freeze only sorts the last run and
- * merges. A set built while a sync runs is then ready sooner after its last
- * page. */
+/* Merges the sorted runs [lo, mid) and [mid, hi) of the entries, copying the
+ * shorter one aside. */
+static void
+merge_two_runs (RosterUserSet     *self,
+                SortEntry         *entries,
+                guint              lo,
+                guint              mid,
+                guint              hi,
+                const SortContext *ctx)
+{
+  gsize shorter = MIN (mid - lo, hi - mid);
+  SortEntry *buf;
+
+  if (self->merge_buf_len < shorter)
+    {
+      g_free (self->merge_buf);
+      self->merge_buf_len = MAX (shorter, self->merge_buf_len * 2);
+      self->merge_buf = g_new (SortEntry, self->merge_buf_len);
+    }
+  buf = self->merge_buf;
+
+  if (mid - lo <= hi - mid)
+    {
+      /* Forwards, the left run aside: k never passes j. */
+      guint i = 0, n = mid - lo, j = mid, k = lo;
+
+      memcpy (buf, entries + lo, n * sizeof (SortEntry));
+      while (i < n && j < hi)
+        {
+          if (compare_entries (&entries[j], &buf[i], (gpointer) ctx) < 0)
+            entries[k++] = entries[j++];
+          else
+            entries[k++] = buf[i++];
+        }
+      memcpy (entries + k, buf + i, (n - i) * sizeof (SortEntry));
+    }
+  else
+    {
+      /* Backwards, the right run aside: k never passes i. */
+      guint n = hi - mid, i = mid, j = n, k = hi;
+
+      memcpy (buf, entries + mid, n * sizeof (SortEntry));
+      while (i > lo && j > 0)
+        {
+          if (compare_entries (&buf[j - 1], &entries[i - 1], (gpointer) ctx) < 0)
+            entries[--k] = entries[--i];
+          else
+            entries[--k] = buf[--j];
+        }
+      memcpy (entries + k - j, buf, j * sizeof (SortEntry));
+    }
+}
+
+/* Records the sorted run that ends at `end`, then merges the last two runs
+ * while they are as long as each other (or, with `all`, until one is left).
+ * Built on append, the runs double like a binary counter, so freeze has
+ * little left to merge. */
+static void
+push_sorted_run (RosterUserSet *self,
+                 guint          end,
+                 gboolean       all)
+{
+  SortEntry *entries = (SortEntry *) (gpointer) self->entries->data;
+  SortContext ctx = { self->pool, (const Record *) (gpointer) self->records->data };
+
+  if (self->n_run_ends == 0 || self->run_ends[self->n_run_ends - 1] != end)
+    {
+      g_assert (self->n_run_ends < G_N_ELEMENTS (self->run_ends));
+      self->run_ends[self->n_run_ends++] = end;
+    }
+
+  while (self->n_run_ends >= 2)
+    {
+      guint hi = self->run_ends[self->n_run_ends - 1];
+      guint mid = self->run_ends[self->n_run_ends - 2];
+      guint lo = self->n_run_ends >= 3 ? self->run_ends[self->n_run_ends - 3] : 0;
+
+      if (!all && mid - lo != hi - mid)
+        break;
+      merge_two_runs (self, entries, lo, mid, hi, &ctx);
+      self->run_ends[self->n_run_ends - 2] = hi;
+      self->n_run_ends--;
+    }
+}
+
+/* The sort entry of each row is made on append, like its search key; every
+ * SORT_RUN of them is sorted then and merged with earlier runs (see
+ * push_sorted_run()). A set built while a sync runs is then ready sooner
+ * after its last page. */
 #define SORT_RUN 8192
 
 static void
@@ -923,54 +1013,8 @@ building_add_entry (RosterUserSet *self,
 
       sort_entries (&g_array_index (self->entries, SortEntry, self->n_sorted), SORT_RUN, &ctx);
       self->n_sorted += SORT_RUN;
+      push_sorted_run (self, self->n_sorted, FALSE);
     }
-}
-
-/* Sorts entries made of sorted runs of `run` entries (the last one may be
- * shorter): merges pairs of runs, then pairs of those, and so on. */
-static void
-merge_runs (SortEntry         *entries,
-            guint              n,
-            guint              run,
-            const SortContext *ctx)
-{
-  g_autofree SortEntry *buffer = NULL;
-  SortEntry *from = entries, *to;
-
-  if (run >= n)
-    return;
-
-  buffer = g_new (SortEntry, n);
-  to = buffer;
-  for (guint width = run; width < n; width *= 2)
-    {
-      for (guint lo = 0; lo < n; lo += 2 * width)
-        {
-          guint mid = MIN (lo + width, n), hi = MIN (lo + 2 * width, n);
-          guint i = lo, j = mid, k = lo;
-
-          while (i < mid && j < hi)
-            {
-              if (compare_entries (&from[j], &from[i], (gpointer) ctx) < 0)
-                to[k++] = from[j++];
-              else
-                to[k++] = from[i++];
-            }
-          memcpy (&to[k], &from[i], (mid - i) * sizeof (SortEntry));
-          k += mid - i;
-          memcpy (&to[k], &from[j], (hi - j) * sizeof (SortEntry));
-        }
-
-      {
-        SortEntry *swap = from;
-
-        from = to;
-        to = swap;
-      }
-    }
-
-  if (from != entries)
-    memcpy (entries, from, n * sizeof (SortEntry));
 }
 
 /* Appends a string to a packed pool made by pack_strings(). */
@@ -1038,14 +1082,23 @@ roster_user_set_freeze (RosterUserSet *self)
   g_assert (self->entries == NULL || self->entries->len == n);
 
   if (self->entries != NULL)
-    order = (SortEntry *) (gpointer) g_array_free (g_steal_pointer (&self->entries), FALSE);
+    {
+      ctx.pool = self->pool;
+      ctx.records = (const Record *) (gpointer) self->records->data;
+      sort_entries (&g_array_index (self->entries, SortEntry, self->n_sorted), n - self->n_sorted,
+                    &ctx);
+      if (n > 0)
+        push_sorted_run (self, n, TRUE);
+      order = (SortEntry *) (gpointer) g_array_free (g_steal_pointer (&self->entries), FALSE);
+    }
   else
-    order = g_new (SortEntry, 1);
-  ctx.pool = self->pool;
-  ctx.records = (const Record *) (gpointer) self->records->data;
-  sort_entries (order + self->n_sorted, n - self->n_sorted, &ctx);
-  merge_runs (order, n, SORT_RUN, &ctx);
+    {
+      order = g_new (SortEntry, 1);
+    }
   self->n_sorted = 0;
+  self->n_run_ends = 0;
+  g_clear_pointer (&self->merge_buf, g_free);
+  self->merge_buf_len = 0;
 
   sorted = g_array_sized_new (FALSE, FALSE, sizeof (Record), n);
   for (guint i = 0; i < n; i++)
