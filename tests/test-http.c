@@ -26,6 +26,7 @@ typedef struct
   guint       delay_ms;
   gboolean    drop;
   goffset     huge;           /* send a body of this many bytes */
+  gboolean    chunked;        /* without a Content-Length */
 } Answer;
 
 typedef struct
@@ -217,6 +218,11 @@ server_cb (SoupServer        *server,
                                                                : "application/json",
                                           SOUP_MEMORY_COPY, answer->body,
                                           strlen (answer->body));
+      if (answer->chunked)
+        {
+          soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
+          soup_message_body_complete (soup_server_message_get_response_body (msg));
+        }
       soup_server_message_set_status (msg, answer->status, NULL);
       if (answer->delay_ms)
         delay_ms = answer->delay_ms;
@@ -998,6 +1004,42 @@ test_dropped_connection (void)
   test_server_free (ts);
 }
 
+/* Bodies of many sizes come back whole, with a Content-Length (read in
+ * place) and without one (the buffer grows). */
+static void
+test_body_sizes (void)
+{
+  TestServer *ts = test_server_new ();
+  g_autoptr(RosterHttp) http = new_http (ts);
+  const gsize sizes[] = { 2, 100, 65535, 65536, 65537, 131072, 300000, 1048577 };
+
+  for (guint chunked = 0; chunked < 2; chunked++)
+    for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+      {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(RosterHttpResponse) response = NULL;
+        g_autoptr(GString) body = g_string_new ("\"");
+        Answer *a;
+        gsize length;
+        const char *data;
+
+        while (body->len < sizes[i] - 1)
+          g_string_append_c (body, 'a' + body->len % 26);
+        g_string_append_c (body, '"');
+        a = script_full (ts, 200, body->str);
+        a->chunked = chunked;
+
+        response = request_wait (http, "GET", "/script/sizes", NULL, 0, NULL, &error);
+        g_assert_no_error (error);
+        data = g_bytes_get_data (response->body, &length);
+        g_assert_cmpmem (data, length, body->str, body->len);
+        g_assert_cmpuint (strlen (json_node_get_string (response->json)), ==, body->len - 2);
+      }
+
+  g_assert_finalize_object (g_steal_pointer (&http));
+  test_server_free (ts);
+}
+
 static void
 test_bad_bodies (void)
 {
@@ -1033,6 +1075,20 @@ test_bad_bodies (void)
 
     script_full (ts, 200, NULL)->huge = 40 * 1024 * 1024;
     response = request_wait (http, "GET", "/script/huge", NULL, 0, NULL, &error);
+    g_assert_error (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE);
+    g_assert_nonnull (strstr (error->message, "larger than"));
+  }
+
+  /* Without a length to go by, it is refused once it has grown too large. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(RosterHttpResponse) response = NULL;
+    Answer *a = script_full (ts, 200, NULL);
+
+    a->huge = 40 * 1024 * 1024;
+    a->chunked = TRUE;
+    response = request_wait (http, "GET", "/script/huge-chunked", NULL, ROSTER_HTTP_FLAGS_RAW,
+                             NULL, &error);
     g_assert_error (error, ROSTER_ERROR, ROSTER_ERROR_INVALID_RESPONSE);
     g_assert_nonnull (strstr (error->message, "larger than"));
   }
@@ -1549,6 +1605,7 @@ main (int   argc,
   g_test_add_func ("/roster/http/status-mapping", test_status_mapping);
   g_test_add_func ("/roster/http/retry/dropped-connection", test_dropped_connection);
   g_test_add_func ("/roster/http/bad-bodies", test_bad_bodies);
+  g_test_add_func ("/roster/http/body-sizes", test_body_sizes);
   g_test_add_func ("/roster/http/cancel", test_cancel);
   g_test_add_func ("/roster/http/concurrency-bound", test_concurrency_bound);
   g_test_add_func ("/roster/http/queue-pauses-after-429", test_queue_pauses_after_429);

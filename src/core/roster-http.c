@@ -25,6 +25,9 @@
 #define MAX_BODY_SIZE          (32 * 1024 * 1024)
 #define THREAD_PARSE_THRESHOLD (64 * 1024)
 #define READ_CHUNK_SIZE        (64 * 1024)
+/* The least room a read is given: libsoup's chunked decoder needs more than
+ * its boundary ("\r\n") in one read. */
+#define READ_MIN_ROOM          4096
 #define SESSION_MAX_CONNS      64
 #define MAX_ERROR_TEXT         600
 
@@ -67,7 +70,9 @@ typedef struct
 
   SoupMessage        *msg;            /* (owned) (nullable) current attempt */
   GInputStream       *stream;         /* (owned) (nullable) */
-  GByteArray         *buffer;         /* (owned) (nullable) */
+  guint8             *buffer;         /* (owned) (nullable) the body read so far */
+  gsize               buffer_len;
+  gsize               buffer_size;
   GSource            *wait_source;    /* (owned) (nullable) backoff timer */
   GSource            *cancel_source;  /* (owned) (nullable) while queued or waiting */
   RosterHttpResponse *response;       /* (owned) (nullable) while decoding */
@@ -76,6 +81,26 @@ typedef struct
 } Request;
 
 static void pump          (RosterHttp *self);
+
+static void
+buffer_clear (Request *req)
+{
+  g_clear_pointer (&req->buffer, g_free);
+  req->buffer_len = req->buffer_size = 0;
+}
+
+/* The body read so far, as bytes; the request's buffer is then empty. */
+static GBytes *
+buffer_steal (Request *req)
+{
+  GBytes *bytes;
+
+  if (req->buffer == NULL)
+    return g_bytes_new (NULL, 0);
+  bytes = g_bytes_new_take (g_steal_pointer (&req->buffer), req->buffer_len);
+  req->buffer_len = req->buffer_size = 0;
+  return bytes;
+}
 static void enqueue       (GTask      *task,
                            gboolean    at_head);
 
@@ -98,7 +123,7 @@ request_free (gpointer data)
   destroy_source (&req->cancel_source);
   g_clear_object (&req->stream);
   g_clear_object (&req->msg);
-  g_clear_pointer (&req->buffer, g_byte_array_unref);
+  buffer_clear (req);
   g_clear_pointer (&req->response, roster_http_response_free);
   g_clear_pointer (&req->body, g_bytes_unref);
   g_free (req->method);
@@ -1103,7 +1128,7 @@ complete_success (GTask *task)
 
   response = g_new0 (RosterHttpResponse, 1);
   response->status = soup_message_get_status (req->msg);
-  response->body = g_byte_array_free_to_bytes (g_steal_pointer (&req->buffer));
+  response->body = buffer_steal (req);
   response->n_retries = req->n_retries;
   response->link_next = roster_http_parse_link_next (soup_message_headers_get_one (headers,
                                                                                  "Link"));
@@ -1195,14 +1220,14 @@ attempt_done (GTask *task)
     {
       gint64 wait_ms = compute_wait_ms (self, req->msg, req->n_retries);
 
-      g_clear_pointer (&req->buffer, g_byte_array_unref);
+      buffer_clear (req);
       schedule_retry (task, wait_ms, status == 429);
       pump (self);
       return;
     }
 
   {
-    g_autoptr(GBytes) body = g_byte_array_free_to_bytes (g_steal_pointer (&req->buffer));
+    g_autoptr(GBytes) body = buffer_steal (req);
 
     return_error (task, error_for_status (status, soup_message_get_reason_phrase (req->msg),
                                           req->method, req->path, body));
@@ -1217,7 +1242,7 @@ attempt_failed (GTask  *task,
   Request *req = g_task_get_task_data (task);
   gboolean may_retry;
 
-  g_clear_pointer (&req->buffer, g_byte_array_unref);
+  buffer_clear (req);
   g_clear_object (&req->stream);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -1268,6 +1293,33 @@ attempt_failed (GTask  *task,
   g_error_free (error);
 }
 
+static void read_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data);
+
+/* Reads the next part of the body straight into the buffer, which grows
+ * (to a little past the limit at most, to notice a body over it) only when
+ * nearly full: with the length announced, the body is read in place with no
+ * copy. */
+static void
+read_next (GTask *task)
+{
+  Request *req = g_task_get_task_data (task);
+  /* Not g_task_get_cancellable (task) inline: argument order is unspecified. */
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  if (req->buffer_size - req->buffer_len < READ_MIN_ROOM)
+    {
+      req->buffer_size = MIN (MAX (req->buffer_size * 2, READ_CHUNK_SIZE),
+                              (gsize) MAX_BODY_SIZE + READ_MIN_ROOM);
+      req->buffer = g_realloc (req->buffer, req->buffer_size);
+    }
+
+  g_input_stream_read_async (req->stream, req->buffer + req->buffer_len,
+                             req->buffer_size - req->buffer_len, G_PRIORITY_DEFAULT,
+                             cancellable, read_cb, task);
+}
+
 static void
 read_cb (GObject      *object,
          GAsyncResult *result,
@@ -1276,19 +1328,18 @@ read_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   RosterHttp *self = g_task_get_source_object (task);
   Request *req = g_task_get_task_data (task);
-  GCancellable *cancellable = g_task_get_cancellable (task);
-  g_autoptr(GBytes) chunk = NULL;
   GError *error = NULL;
+  gssize n;
 
-  chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
-  if (chunk == NULL)
+  n = g_input_stream_read_finish (G_INPUT_STREAM (object), result, &error);
+  if (n < 0)
     {
       self->in_flight--;
       attempt_failed (task, error);
       return;
     }
 
-  if (g_bytes_get_size (chunk) == 0)
+  if (n == 0)
     {
       self->in_flight--;
       g_clear_object (&req->stream);
@@ -1296,9 +1347,10 @@ read_cb (GObject      *object,
       return;
     }
 
-  self->stats.bytes_received += g_bytes_get_size (chunk);
+  self->stats.bytes_received += n;
+  req->buffer_len += n;
 
-  if (req->buffer->len + g_bytes_get_size (chunk) > MAX_BODY_SIZE)
+  if (req->buffer_len > MAX_BODY_SIZE)
     {
       self->in_flight--;
       /* Closing an unfinished body also drops the connection. */
@@ -1310,11 +1362,7 @@ read_cb (GObject      *object,
       return;
     }
 
-  g_byte_array_append (req->buffer, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
-
-  /* Not g_task_get_cancellable (task) inline: argument order is unspecified. */
-  g_input_stream_read_bytes_async (req->stream, READ_CHUNK_SIZE, G_PRIORITY_DEFAULT,
-                                   cancellable, read_cb, g_steal_pointer (&task));
+  read_next (g_steal_pointer (&task));
 }
 
 static void
@@ -1325,7 +1373,6 @@ send_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   RosterHttp *self = g_task_get_source_object (task);
   Request *req = g_task_get_task_data (task);
-  GCancellable *cancellable = g_task_get_cancellable (task);
   SoupMessageHeaders *headers;
   GError *error = NULL;
 
@@ -1349,10 +1396,15 @@ send_cb (GObject      *object,
       return;
     }
 
-  req->buffer = g_byte_array_new ();
-  /* Not g_task_get_cancellable (task) inline: argument order is unspecified. */
-  g_input_stream_read_bytes_async (req->stream, READ_CHUNK_SIZE, G_PRIORITY_DEFAULT,
-                                   cancellable, read_cb, g_steal_pointer (&task));
+  /* The announced length and room for the read that finds the end (a
+   * compressed body is longer once decoded, and grows the buffer). */
+  buffer_clear (req);
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH)
+    {
+      req->buffer_size = (gsize) soup_message_headers_get_content_length (headers) + READ_MIN_ROOM;
+      req->buffer = g_malloc (req->buffer_size);
+    }
+  read_next (g_steal_pointer (&task));
 }
 
 static void
