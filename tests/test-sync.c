@@ -1,10 +1,15 @@
 /* test-sync.c — RosterSync and RosterContext against the sandbox. */
+#define _GNU_SOURCE
 #include "config.h"
 
 #include <glib/gstdio.h>
 #include <string.h>
+#ifdef __linux__
+#include <sched.h>
+#endif
 
 #include "roster-admin-api.h"
+#include "roster-async-private.h"
 #include "roster-context.h"
 #include "roster-error.h"
 #include "roster-sandbox.h"
@@ -437,6 +442,51 @@ test_peek_cursor (void)
   g_assert_null (roster_sync_peek_next_cursor (NULL, 0));
 }
 
+#ifdef __linux__
+static gpointer
+sync_cpu_thread (gpointer data)
+{
+  cpu_set_t before, during, after;
+  int last = -1;
+
+  g_assert_cmpint (sched_getaffinity (0, sizeof before, &before), ==, 0);
+  for (int i = 0; i < CPU_SETSIZE; i++)
+    if (CPU_ISSET (i, &before))
+      last = i;
+
+  _roster_thread_enter_sync_cpu ();
+  g_assert_cmpint (sched_getaffinity (0, sizeof during, &during), ==, 0);
+  /* Entering twice keeps the CPUs of the first time to give back. */
+  _roster_thread_enter_sync_cpu ();
+  _roster_thread_leave_sync_cpu ();
+  _roster_thread_leave_sync_cpu ();
+  g_assert_cmpint (sched_getaffinity (0, sizeof after, &after), ==, 0);
+
+  g_assert_true (CPU_EQUAL (&before, &after));
+  if (CPU_COUNT (&before) >= 2)
+    {
+      g_assert_cmpint (CPU_COUNT (&during), ==, 1);
+      g_assert_true (CPU_ISSET (last, &during));
+    }
+  else
+    {
+      g_assert_true (CPU_EQUAL (&before, &during));
+    }
+  return NULL;
+}
+#endif
+
+/* A sync's helpers go to one CPU and come back to all of theirs. */
+static void
+test_sync_cpu (void)
+{
+#ifdef __linux__
+  g_thread_join (g_thread_new ("sync-cpu", sync_cpu_thread, NULL));
+#else
+  g_test_skip ("Linux only");
+#endif
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -445,6 +495,7 @@ main (int   argc,
 
   g_test_add_func ("/roster/sync/peek-cursor", test_peek_cursor);
   g_test_add_func ("/roster/sync/wrong-key", test_wrong_key);
+  g_test_add_func ("/roster/sync/helper-cpu", test_sync_cpu);
   g_test_add ("/roster/sync/matches-sandbox-10k", Fixture, GUINT_TO_POINTER (10000),
               fixture_setup, test_sync_matches_sandbox, fixture_teardown);
   g_test_add ("/roster/sync/reuses-connections", Fixture, GUINT_TO_POINTER (2000),

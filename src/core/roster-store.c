@@ -956,6 +956,7 @@ worker_clear_staging (Worker *w)
   g_clear_pointer (&w->stage_set, roster_user_set_unref);
   if (w->staging && w->db != NULL)
     _roster_store_exec (w->db, "PRAGMA wal_autocheckpoint = 1000", NULL);
+  _roster_thread_leave_sync_cpu ();
   w->staging = FALSE;
   w->stage_repeated = FALSE;
   w->stage_count = 0;
@@ -992,6 +993,8 @@ sync_begin_func (Worker    *w,
    * syncing it) would stall the pipeline several times per sync. The first
    * commit after the sync (finish_swap_func) folds it in once. */
   _roster_store_exec (w->db, "PRAGMA wal_autocheckpoint = 0", NULL);
+  /* Beside the sync's parser, while the sync lasts. */
+  _roster_thread_enter_sync_cpu ();
   w->staging = TRUE;
   *out_result = GINT_TO_POINTER (TRUE);
   return TRUE;

@@ -353,8 +353,10 @@ parse_pool_func (gpointer data,
   gboolean now = work->body == NULL || !work->speculated;
   gint64 time;
 
-  /* Once per thread would do; the call is cheap and never raises the priority. */
+  /* Once per thread would do; the calls are cheap. The thread is the
+   * sync's own, and ends with it. */
   _roster_thread_set_background ();
+  _roster_thread_enter_sync_cpu ();
 
   if (work->body != NULL && !g_cancellable_is_cancelled (g_task_get_cancellable (work->task)))
     {
