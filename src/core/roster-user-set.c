@@ -1019,15 +1019,12 @@ building_add_entry (RosterUserSet *self,
 
 /* Appends a string to a packed pool made by pack_strings(). */
 static guint32
-packed_add (char       *pool,
-            gsize      *len,
+packed_add (GString    *pool,
             const char *str)
 {
-  gsize n = strlen (str) + 1;
-  guint32 offset = (guint32) *len;
+  guint32 offset = (guint32) pool->len;
 
-  memcpy (pool + offset, str, n);
-  *len += n;
+  g_string_append_len (pool, str, strlen (str) + 1);
   return offset;
 }
 
@@ -1045,25 +1042,23 @@ pack_strings (RosterUserSet  *self,
               gsize          *out_len,
               Record        **out_recs)
 {
-  char *pool = g_malloc (MAX (self->pool_len, 1));
+  GString *pool = g_string_sized_new (self->pool_len);
   Record *recs = g_memdup2 (self->recs, MAX ((gsize) self->n_records, 1) * sizeof (Record));
-  gsize len = 0;
 
   for (guint i = 0; i < self->n_records; i++)
     {
       Record *record = &recs[i];
 
-      record->account_id = packed_add (pool, &len, self->pool + record->account_id);
-      record->name = packed_add (pool, &len, self->pool + record->name);
+      record->account_id = packed_add (pool, self->pool + record->account_id);
+      record->name = packed_add (pool, self->pool + record->name);
       if (record->email != NO_STRING)
-        record->email = packed_add (pool, &len, self->pool + record->email);
+        record->email = packed_add (pool, self->pool + record->email);
     }
   for (guint i = 0; i < self->n_records; i++)
-    recs[i].search_key = packed_add (pool, &len, self->pool + recs[i].search_key);
+    recs[i].search_key = packed_add (pool, self->pool + recs[i].search_key);
 
-  g_assert (len <= self->pool_len);
-  *out_pool = pool;
-  *out_len = len;
+  *out_len = pool->len;
+  *out_pool = g_string_free (pool, FALSE);
   *out_recs = recs;
 }
 
